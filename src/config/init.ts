@@ -1,0 +1,52 @@
+import { Tracer } from '../tracer/tracer.js';
+import { defaultLogger } from '../tracer/logger.js';
+import { setGlobalTracer } from '../tracer/global.js';
+import { ConstSampler } from '../sampling/const.js';
+import { createSampler } from '../sampling/create-sampler.js';
+import { createPropagation } from '../propagation/index.js';
+import { createReporter } from '../reporting/index.js';
+import { configFromEnv } from './env.js';
+import { validateConfig } from './validate.js';
+import { mergeConfig, resolveConfig } from './resolve.js';
+import type { TracerOptions, TracingConfig } from './options.js';
+
+function build(config: TracingConfig, options: TracerOptions): Tracer {
+  const resolved = resolveConfig(config);
+  const logger = options.logger ?? defaultLogger;
+  const tags = { ...resolved.tags, ...options.tags };
+  const parts = {
+    serviceName: resolved.serviceName,
+    tags,
+    logger,
+    limits: resolved.limits,
+    propagation: createPropagation(resolved.propagators),
+  };
+  const tracer = resolved.disable
+    ? new Tracer({ ...parts, disabled: true, sampler: new ConstSampler(false), reporter: createReporter({ ...resolved.reporter, exporter: 'none', logSpans: false }, { serviceName: resolved.serviceName, processTags: tags, logger }) })
+    : new Tracer({
+        ...parts,
+        sampler: options.sampler ?? createSampler(resolved.sampler, resolved.serviceName, logger),
+        reporter: options.reporter ?? createReporter(resolved.reporter, { serviceName: resolved.serviceName, processTags: tags, logger }),
+      });
+  if (resolved.global) setGlobalTracer(tracer);
+  return tracer;
+}
+
+/**
+ * Creates a tracer from jaeger-client's config shape (plus ours) and, unless `global: false`,
+ * makes it the global tracer. Throws a TypeError naming any invalid option.
+ */
+export function initTracer(config: TracingConfig = {}, options: TracerOptions = {}): Tracer {
+  validateConfig(config);
+  return build(config, options);
+}
+
+/**
+ * Like `initTracer`, from `JAEGER_*` and `OTEL_*` environment variables; `overrides` win over the
+ * environment. Invalid environment values are reported once and ignored, never thrown.
+ */
+export function initTracerFromEnv(overrides: TracingConfig = {}, options: TracerOptions = {}): Tracer {
+  validateConfig(overrides);
+  const fromEnv = configFromEnv(process.env, options.logger ?? defaultLogger);
+  return build(mergeConfig(fromEnv, overrides), options);
+}

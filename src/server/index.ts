@@ -1,0 +1,2 @@
+// Server-side instrumentation (AbstractRequestWrapper, beforeRequest, framework adapters).
+export {};

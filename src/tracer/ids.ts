@@ -1,0 +1,59 @@
+import { randomFillSync } from 'node:crypto';
+
+// Ids are kept as signed int32 words (small integers in V8, no allocation); hex strings are made
+// only when a header or a record needs them. Random words come from one pooled buffer so a span id
+// costs two array reads instead of a crypto call.
+const POOL_WORDS = 4096;
+const pool = new Int32Array(POOL_WORDS);
+let next = POOL_WORDS;
+
+export function randomWord(): number {
+  if (next === POOL_WORDS) {
+    randomFillSync(pool);
+    next = 0;
+  }
+  return pool[next++]!;
+}
+
+/** Fills `out[0..1]` with a random non-zero 64-bit id. */
+export function randomId64(out: Int32Array | number[], offset = 0): void {
+  let hi = randomWord();
+  let lo = randomWord();
+  while ((hi | lo) === 0) {
+    hi = randomWord();
+    lo = randomWord();
+  }
+  out[offset] = hi;
+  out[offset + 1] = lo;
+}
+
+const HEX = '0123456789abcdef';
+
+export function wordToHex(word: number): string {
+  const u = word >>> 0;
+  // Faster than toString(16).padStart(8): no intermediate strings.
+  return (
+    HEX[(u >>> 28) & 15]! + HEX[(u >>> 24) & 15]! + HEX[(u >>> 20) & 15]! + HEX[(u >>> 16) & 15]! +
+    HEX[(u >>> 12) & 15]! + HEX[(u >>> 8) & 15]! + HEX[(u >>> 4) & 15]! + HEX[u & 15]!
+  );
+}
+
+const HEX_RE = /^[0-9a-fA-F]+$/;
+
+/**
+ * Parses up to `words * 8` hex digits (shorter input is left-padded with zeros, as Jaeger allows)
+ * into int32 words, most significant first. Returns null for non-hex, too long or empty input.
+ */
+export function parseHexWords(hex: string, words: number): number[] | null {
+  const max = words * 8;
+  if (hex.length === 0 || hex.length > max || !HEX_RE.test(hex)) return null;
+  const padded = hex.length === max ? hex : '0'.repeat(max - hex.length) + hex;
+  const out = new Array<number>(words);
+  for (let i = 0; i < words; i++) out[i] = parseInt(padded.slice(i * 8, i * 8 + 8), 16) | 0;
+  return out;
+}
+
+export function isZero(words: readonly number[]): boolean {
+  for (const w of words) if (w !== 0) return false;
+  return true;
+}

@@ -1,0 +1,150 @@
+import { Span as OTSpan } from 'opentracing';
+import type { Tracer } from './tracer.js';
+import { SpanContext } from './span-context.js';
+import { nowMs } from './clock.js';
+import type { SpanLimits, SpanLog, SpanReference } from './types.js';
+
+function bound(value: unknown, max: number): unknown {
+  return typeof value === 'string' && value.length > max ? value.slice(0, max) : value;
+}
+
+/**
+ * A span. An unsampled span keeps only its context (it still propagates) and records nothing.
+ * After `finish()` it is immutable: later tags, logs and finishes are ignored.
+ */
+export class Span extends OTSpan {
+  operationName: string;
+  /** Milliseconds since the epoch (fractional). */
+  readonly startTime: number;
+  /** Milliseconds; -1 until finished. */
+  duration: number;
+  /** Flat key/value pairs: [key0, value0, key1, value1, ...]; keys unique. */
+  readonly tags: unknown[];
+  logs: SpanLog[] | null;
+  /** References given explicitly at start (the primary parent is also in the context). */
+  readonly references: readonly SpanReference[] | null;
+  private readonly _spanContext: SpanContext;
+  private readonly _owner: Tracer;
+  private readonly _limits: SpanLimits;
+  private _recording: boolean;
+
+  constructor(
+    tracer: Tracer,
+    context: SpanContext,
+    operationName: string,
+    startTime: number,
+    references: readonly SpanReference[] | null,
+    limits: SpanLimits,
+  ) {
+    super();
+    this._owner = tracer;
+    this._spanContext = context;
+    this._limits = limits;
+    this._recording = context.isSampled;
+    this.operationName = operationName.length > limits.maxOperationNameLength
+      ? operationName.slice(0, limits.maxOperationNameLength)
+      : operationName;
+    this.startTime = startTime;
+    this.duration = -1;
+    this.tags = [];
+    this.logs = null;
+    this.references = references;
+  }
+
+  override context(): SpanContext {
+    return this._spanContext;
+  }
+
+  override tracer(): Tracer {
+    return this._owner;
+  }
+
+  get isFinished(): boolean {
+    return this.duration >= 0;
+  }
+
+  /** True while the span is sampled and not yet finished: only then do tags and logs count. */
+  get isRecording(): boolean {
+    return this._recording;
+  }
+
+  override setOperationName(name: string): this {
+    if (this._recording) {
+      this.operationName = bound(String(name), this._limits.maxOperationNameLength) as string;
+    }
+    return this;
+  }
+
+  override setTag(key: string, value: unknown): this {
+    if (!this._recording) return this;
+    const tags = this.tags;
+    const v = bound(value, this._limits.maxTagValueLength);
+    for (let i = 0; i < tags.length; i += 2) {
+      if (tags[i] === key) {
+        tags[i + 1] = v;
+        return this;
+      }
+    }
+    if (tags.length < this._limits.maxTags * 2) tags.push(key, v);
+    return this;
+  }
+
+  override addTags(keyValuePairs: { [key: string]: unknown }): this {
+    if (!this._recording) return this;
+    for (const key of Object.keys(keyValuePairs)) this.setTag(key, keyValuePairs[key]);
+    return this;
+  }
+
+  /** Value of a tag set on this span, or undefined. */
+  getTag(key: string): unknown {
+    const tags = this.tags;
+    for (let i = 0; i < tags.length; i += 2) if (tags[i] === key) return tags[i + 1];
+    return undefined;
+  }
+
+  override log(keyValuePairs: { [key: string]: unknown }, timestamp?: number): this {
+    if (!this._recording || keyValuePairs === null || typeof keyValuePairs !== 'object') return this;
+    const logs = (this.logs ??= []);
+    if (logs.length >= this._limits.maxLogs) return this;
+    const max = this._limits.maxTagValueLength;
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(keyValuePairs)) fields[key] = bound(keyValuePairs[key], max);
+    logs.push({ timestamp: typeof timestamp === 'number' ? timestamp : nowMs(), fields });
+    return this;
+  }
+
+  override setBaggageItem(key: string, value: string): this {
+    const ctx = this._spanContext;
+    ctx.baggage = { ...ctx.baggage, [key]: String(value) };
+    return this;
+  }
+
+  override getBaggageItem(key: string): string | undefined {
+    const baggage = this._spanContext.baggage;
+    return baggage !== null && Object.prototype.hasOwnProperty.call(baggage, key) ? baggage[key] : undefined;
+  }
+
+  override finish(finishTime?: number): void {
+    if (this._recording) {
+      this._recording = false;
+      const end = typeof finishTime === 'number' ? finishTime : nowMs();
+      this.duration = end > this.startTime ? end - this.startTime : 0;
+      this._owner._onFinish(this);
+    }
+  }
+
+  /**
+   * Marks the span failed following OpenTracing conventions: `error=true` and an `error` log
+   * with the object, message and stack.
+   */
+  recordError(error: unknown): this {
+    if (!this._recording) return this;
+    this.setTag('error', true);
+    if (error instanceof Error) {
+      this.log({ event: 'error', 'error.object': error, 'error.kind': error.name, message: error.message, stack: error.stack });
+    } else {
+      this.log({ event: 'error', 'error.object': error, message: String(error) });
+    }
+    return this;
+  }
+}

@@ -1,0 +1,297 @@
+import * as opentracing from 'opentracing';
+import { Span } from './span.js';
+import { FLAG_DEBUG, FLAG_SAMPLED, SpanContext } from './span-context.js';
+import { randomWord } from './ids.js';
+import { nowMs } from './clock.js';
+import { spanStore } from './active-context.js';
+import { FaultLog, defaultLogger } from './logger.js';
+import type { Logger, Reporter, Sampler, SpanLimits, SpanReference } from './types.js';
+import { DEFAULT_SPAN_LIMITS } from './types.js';
+
+/** Options of `startSpan` / `startActiveSpan`: OpenTracing's, plus `ignoreActiveSpan`. */
+export interface SpanOptions {
+  childOf?: opentracing.Span | opentracing.SpanContext | null;
+  references?: opentracing.Reference[];
+  tags?: { [key: string]: unknown };
+  /** Milliseconds since the epoch. */
+  startTime?: number;
+  /** Start a root span (or a child of `childOf`) even when a span is active. */
+  ignoreActiveSpan?: boolean;
+}
+
+/** Turns contexts into carriers and back for the formats the tracer was configured with. */
+export interface Propagation {
+  inject(context: SpanContext, format: string, carrier: unknown): void;
+  extract(format: string, carrier: unknown): SpanContext | null;
+}
+
+export interface TracerParts {
+  serviceName: string;
+  sampler: Sampler;
+  reporter: Reporter;
+  propagation: Propagation;
+  /** Process-level tags (exporters send them once per batch). */
+  tags?: Readonly<Record<string, unknown>>;
+  logger?: Logger;
+  limits?: SpanLimits;
+  disabled?: boolean;
+}
+
+export interface TracerStats {
+  spansStarted: number;
+  spansSampled: number;
+  spansFinished: number;
+  instrumentationFaults: number;
+  [reporterCounter: string]: number;
+}
+
+const EMPTY_TRACE = Object.freeze([0, 0, 0, 0]);
+
+function asOurContext(value: unknown): SpanContext | null {
+  if (value instanceof SpanContext) return value;
+  // The other build of this package (ESM vs CommonJS) has its own class: accept its contexts too.
+  const candidate = value as SpanContext | null;
+  return candidate !== null && typeof candidate === 'object' && Array.isArray(candidate.traceWords) &&
+    typeof candidate.spanIdLo === 'number' ? candidate : null;
+}
+
+function contextOf(parent: opentracing.Span | opentracing.SpanContext): SpanContext | null {
+  return asOurContext(parent instanceof opentracing.Span ? parent.context() : parent);
+}
+
+function referenceType(ref: opentracing.Reference): SpanReference['type'] | null {
+  const type = ref.type();
+  if (type === opentracing.REFERENCE_CHILD_OF) return 'child_of';
+  if (type === opentracing.REFERENCE_FOLLOWS_FROM) return 'follows_from';
+  return null;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+function runAndFinish<T>(span: Span, fn: (span: Span) => T): T {
+  let result: T;
+  try {
+    result = fn(span);
+  } catch (error) {
+    span.recordError(error);
+    span.finish();
+    throw error;
+  }
+  if (!isThenable(result)) {
+    span.finish();
+    return result;
+  }
+  return result.then(
+    (value) => {
+      span.finish();
+      return value;
+    },
+    (error: unknown) => {
+      span.recordError(error);
+      span.finish();
+      throw error;
+    },
+  ) as T;
+}
+
+/**
+ * An OpenTracing tracer with an active span carried by AsyncLocalStorage. Nothing it does throws
+ * into the caller: faults in propagation or reporting are swallowed, counted and logged once.
+ */
+export class Tracer extends opentracing.Tracer {
+  readonly serviceName: string;
+  readonly processTags: Readonly<Record<string, unknown>>;
+  readonly disabled: boolean;
+  readonly faults: FaultLog;
+  private readonly _sampler: Sampler;
+  private readonly _reporter: Reporter;
+  private readonly _propagation: Propagation;
+  private readonly _limits: SpanLimits;
+  private readonly _noopSpan: Span;
+  private _closed = false;
+  private _started = 0;
+  private _sampled = 0;
+  private _finished = 0;
+
+  constructor(parts: TracerParts) {
+    super();
+    this.serviceName = parts.serviceName;
+    this.processTags = parts.tags ?? {};
+    this.disabled = parts.disabled === true;
+    this.faults = new FaultLog(parts.logger ?? defaultLogger);
+    this._sampler = parts.sampler;
+    this._reporter = parts.reporter;
+    this._propagation = parts.propagation;
+    this._limits = parts.limits ?? DEFAULT_SPAN_LIMITS;
+    this._noopSpan = new Span(this, new SpanContext(EMPTY_TRACE, 0, 0, 0, 0, 0, null), '', 0, null, this._limits);
+  }
+
+  /** Starts a span; without `childOf`/`references` its parent is the active span. */
+  override startSpan(name: string, options?: SpanOptions): Span {
+    if (this.disabled) return this._noopSpan;
+    let parent: SpanContext | null = null;
+    let references: SpanReference[] | null = null;
+    if (options !== undefined) {
+      if (options.childOf != null) parent = contextOf(options.childOf);
+      if (options.references !== undefined && options.references.length > 0) {
+        references = this._references(options.references);
+        if (parent === null && references.length > 0) {
+          parent = (references.find((r) => r.type === 'child_of') ?? references[0]!).context;
+        }
+      }
+      if (parent === null && options.childOf == null && options.ignoreActiveSpan !== true) {
+        parent = this._activeContext();
+      }
+    } else {
+      parent = this._activeContext();
+    }
+    return this._newSpan(String(name), parent, references, options);
+  }
+
+  /**
+   * Runs `fn(span)` with a new span active and returns what `fn` returns. The span finishes when
+   * `fn` returns or its promise settles; a throw or rejection is recorded and passed on unchanged.
+   */
+  startActiveSpan<T>(name: string, fn: (span: Span) => T): T;
+  startActiveSpan<T>(name: string, options: SpanOptions | undefined, fn: (span: Span) => T): T;
+  startActiveSpan<T>(name: string, optionsOrFn: SpanOptions | undefined | ((span: Span) => T), maybeFn?: (span: Span) => T): T {
+    const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
+    if (typeof fn !== 'function') throw new TypeError('startActiveSpan: fn must be a function');
+    const options = typeof optionsOrFn === 'function' ? undefined : optionsOrFn;
+    const span = this.startSpan(name, options);
+    if (this.disabled) return fn(span);
+    return spanStore.run(span, runAndFinish, span, fn) as T;
+  }
+
+  /** The span active in the current async context, or null. */
+  activeSpan(): Span | null {
+    return spanStore.getStore() ?? null;
+  }
+
+  /** Runs `fn` with `span` active (null: with no active span), without finishing it. */
+  withSpan<T>(span: Span | null, fn: () => T): T {
+    return spanStore.run(span, fn);
+  }
+
+  override inject(spanOrContext: opentracing.Span | opentracing.SpanContext, format: string, carrier: unknown): void {
+    if (this.disabled || carrier === null || typeof carrier !== 'object') return;
+    try {
+      const context = contextOf(spanOrContext);
+      if (context !== null && context.isValid) this._propagation.inject(context, format, carrier);
+    } catch (error) {
+      this.faults.report('inject', error);
+    }
+  }
+
+  override extract(format: string, carrier: unknown): SpanContext | null {
+    if (this.disabled || carrier === null || typeof carrier !== 'object') return null;
+    try {
+      return this._propagation.extract(format, carrier);
+    } catch (error) {
+      this.faults.report('extract', error);
+      return null;
+    }
+  }
+
+  /** Sends every finished span that is still queued. Never rejects. */
+  async flush(): Promise<void> {
+    try {
+      await this._reporter.flush();
+    } catch (error) {
+      this.faults.report('flush', error);
+    }
+  }
+
+  /** Flushes, then releases timers and sockets; spans finished afterwards are dropped. Never rejects. */
+  async close(): Promise<void> {
+    if (this._closed) return;
+    this._closed = true;
+    try {
+      this._sampler.close?.();
+      await this._reporter.close();
+    } catch (error) {
+      this.faults.report('close', error);
+    }
+  }
+
+  get isClosed(): boolean {
+    return this._closed;
+  }
+
+  stats(): TracerStats {
+    return {
+      spansStarted: this._started,
+      spansSampled: this._sampled,
+      spansFinished: this._finished,
+      instrumentationFaults: this.faults.count,
+      ...this._reporter.stats?.(),
+    };
+  }
+
+  /** Called by Span.finish for sampled spans. */
+  _onFinish(span: Span): void {
+    this._finished++;
+    if (this._closed) return;
+    try {
+      this._reporter.report(span);
+    } catch (error) {
+      this.faults.report('report', error);
+    }
+  }
+
+  private _activeContext(): SpanContext | null {
+    const active = spanStore.getStore();
+    return active == null ? null : active.context();
+  }
+
+  private _references(refs: opentracing.Reference[]): SpanReference[] {
+    const out: SpanReference[] = [];
+    for (const ref of refs) {
+      const type = ref instanceof opentracing.Reference ? referenceType(ref) : null;
+      const context = type === null ? null : asOurContext(ref.referencedContext());
+      if (type !== null && context !== null && context.isValid) out.push({ type, context });
+    }
+    return out;
+  }
+
+  private _newSpan(name: string, parent: SpanContext | null, references: SpanReference[] | null, options: SpanOptions | undefined): Span {
+    this._started++;
+    let spanIdHi = randomWord();
+    let spanIdLo = randomWord();
+    if ((spanIdHi | spanIdLo) === 0) spanIdLo = 1;
+    let context: SpanContext;
+    let rootTags: readonly (string | number | boolean)[] | null = null;
+    if (parent !== null && parent.isValid) {
+      context = new SpanContext(parent.traceWords, spanIdHi, spanIdLo, parent.spanIdHi, parent.spanIdLo,
+        parent.flags, parent.baggage, parent.traceState);
+    } else {
+      // Root: the low 64 bits are the span id, so 64-bit-only peers still see a non-zero trace id.
+      const traceWords = [randomWord(), randomWord(), spanIdHi, spanIdLo];
+      let flags = 0;
+      const debugId = parent?.debugId ?? null;
+      if (debugId !== null) {
+        flags = FLAG_SAMPLED | FLAG_DEBUG;
+      } else {
+        const decision = this._sampler.isSampled(name, traceWords);
+        if (decision.sampled) {
+          flags = FLAG_SAMPLED;
+          rootTags = decision.tags;
+        }
+      }
+      context = new SpanContext(traceWords, spanIdHi, spanIdLo, 0, 0, flags, parent?.baggage ?? null, null, debugId);
+    }
+    if ((context.flags & FLAG_SAMPLED) === 0) {
+      return new Span(this, context, name, 0, references, this._limits);
+    }
+    this._sampled++;
+    const startTime = options?.startTime ?? nowMs();
+    const span = new Span(this, context, name, startTime, references, this._limits);
+    if (rootTags !== null) for (let i = 0; i < rootTags.length; i += 2) span.setTag(rootTags[i] as string, rootTags[i + 1]);
+    if (context.debugId !== null && parent !== null) span.setTag('jaeger-debug-id', context.debugId);
+    if (options?.tags !== undefined) span.addTags(options.tags);
+    return span;
+  }
+}
