@@ -1,0 +1,52 @@
+// Credentials never reach a span: userinfo is dropped and values of sensitive query parameters
+// are replaced, in client URLs and server paths alike.
+
+const SENSITIVE_PARAM = /^(?:.*[-_.])?(?:token|access_token|id_token|refresh_token|password|passwd|pwd|secret|client_secret|api_?key|key|sig|signature|auth|authorization|credential|session|sessionid|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)$/i;
+
+export const REDACTED = 'REDACTED';
+
+export function isSensitiveParam(name: string): boolean {
+  return SENSITIVE_PARAM.test(name);
+}
+
+/** Redacts the query part of `pathOrUrl` (everything after the first `?`); fragments are dropped. */
+function redactQuery(query: string): string {
+  let out = '';
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    const rawName = eq === -1 ? pair : pair.slice(0, eq);
+    let name = rawName;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+    } catch {
+      // keep the raw name
+    }
+    out += (out === '' ? '' : '&') + (eq !== -1 && isSensitiveParam(name) ? `${rawName}=${REDACTED}` : pair);
+  }
+  return out;
+}
+
+/** A path with query, e.g. `/search?q=1&token=abc` → `/search?q=1&token=REDACTED`. */
+export function redactPath(path: string): string {
+  const hash = path.indexOf('#');
+  const withoutHash = hash === -1 ? path : path.slice(0, hash);
+  const q = withoutHash.indexOf('?');
+  if (q === -1) return withoutHash;
+  return `${withoutHash.slice(0, q)}?${redactQuery(withoutHash.slice(q + 1))}`;
+}
+
+/** An absolute URL without userinfo and with sensitive query values redacted. */
+export function redactUrl(url: string): string {
+  const scheme = url.indexOf('://');
+  if (scheme === -1) return redactPath(url);
+  const authorityStart = scheme + 3;
+  let pathStart = url.length;
+  for (const c of ['/', '?', '#']) {
+    const i = url.indexOf(c, authorityStart);
+    if (i !== -1 && i < pathStart) pathStart = i;
+  }
+  let authority = url.slice(authorityStart, pathStart);
+  const at = authority.lastIndexOf('@');
+  if (at !== -1) authority = authority.slice(at + 1);
+  return url.slice(0, authorityStart) + authority + redactPath(url.slice(pathStart));
+}
