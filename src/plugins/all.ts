@@ -1,0 +1,12 @@
+// Every library this package can trace, in the order `installAllPatches()` enables them.
+// Adding a library: one import and one entry here.
+import type { Integration } from './integration.js';
+import { httpClientIntegration } from './http-client.js';
+import { fetchIntegration } from './fetch.js';
+import { undiciIntegration } from './undici.js';
+
+export const integrations: readonly Integration[] = [
+  httpClientIntegration,
+  fetchIntegration,
+  undiciIntegration,
+];

@@ -1,0 +1,7 @@
+import type { Integration } from './integration.js';
+
+export const httpClientIntegration: Integration = {
+  name: 'http-client',
+  enable: () => false,
+  disable: () => {},
+};
