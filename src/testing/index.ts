@@ -16,7 +16,7 @@ export interface TestTracer {
 }
 
 /**
- * A tracer that samples everything and keeps finished spans in memory, for tests of code that
+ * A tracer that samples everything (unless `config.sampler` says otherwise) and keeps finished spans in memory, for tests of code that
  * uses this library. Not registered as the global tracer unless `config.global` is true.
  */
 export function createTestTracer(config: TracingConfig = {}, options: TracerOptions = {}): TestTracer {
