@@ -1,0 +1,62 @@
+// Shared by the benchmark scripts: timing with warm-up and several rounds, median of the rounds,
+// and a markdown table. Ratios are always against a baseline measured in the same process.
+import { performance } from 'node:perf_hooks';
+
+export interface Measurement {
+  name: string;
+  nsPerOp: number;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Times `batch` calls of `op` per sample; `between` (not timed) runs after each sample, e.g. to
+ * drain a queue so that every sample measures the same steady state. Returns the median ns/op.
+ */
+export async function measure(
+  op: () => unknown,
+  options: { batch?: number; samples?: number; warmup?: number; between?: () => unknown } = {},
+): Promise<number> {
+  const { batch = 5000, samples = 31, warmup = 10, between } = options;
+  const results: number[] = [];
+  for (let s = 0; s < warmup + samples; s++) {
+    const start = performance.now();
+    for (let i = 0; i < batch; i++) op();
+    const elapsed = performance.now() - start;
+    if (s >= warmup) results.push((elapsed * 1e6) / batch);
+    if (between !== undefined) await between();
+  }
+  return median(results);
+}
+
+/** Like `measure` for an async operation awaited one at a time. */
+export async function measureAsync(
+  op: () => Promise<unknown>,
+  options: { batch?: number; samples?: number; warmup?: number; between?: () => unknown } = {},
+): Promise<number> {
+  const { batch = 2000, samples = 21, warmup = 5, between } = options;
+  const results: number[] = [];
+  for (let s = 0; s < warmup + samples; s++) {
+    const start = performance.now();
+    for (let i = 0; i < batch; i++) await op();
+    const elapsed = performance.now() - start;
+    if (s >= warmup) results.push((elapsed * 1e6) / batch);
+    if (between !== undefined) await between();
+  }
+  return median(results);
+}
+
+export function table(title: string, header: string[], rows: (string | number)[][]): string {
+  const fmt = (v: string | number): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 0)) : v);
+  const lines = [`### ${title}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of rows) lines.push(`| ${row.map(fmt).join(' | ')} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function env(): string {
+  return `Node ${process.version}, ${process.platform}/${process.arch}`;
+}
