@@ -1,13 +1,11 @@
-import type { Propagation } from '../tracer/tracer.js';
-import type { SpanContext } from '../tracer/span-context.js';
 import type { PropagatorName } from '../config/options.js';
+import type { Propagation } from '../tracer/tracer.js';
+import { CompositePropagation } from './composite.js';
 
-// PLACEHOLDER: replaced by the propagation work (jaeger, tracecontext, baggage, b3, b3multi).
-export function createPropagation(_names: readonly PropagatorName[]): Propagation {
-  return {
-    inject(_context: SpanContext, _format: string, _carrier: unknown): void {},
-    extract(): SpanContext | null {
-      return null;
-    },
-  };
+/**
+ * The propagation for a list of `OTEL_PROPAGATORS` names: `jaeger`, `tracecontext`, `baggage`,
+ * `b3` (single header) and `b3multi`. Extract tries them in that order; inject writes all of them.
+ */
+export function createPropagation(names: readonly PropagatorName[]): Propagation {
+  return new CompositePropagation(names);
 }
