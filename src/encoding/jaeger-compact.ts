@@ -1,0 +1,226 @@
+// jaeger.thrift structs in the Thrift compact protocol. Field headers are constants: the field
+// id delta sits in the high nibble, so a skipped optional field changes the next header.
+import type { Span } from '../tracer/span.js';
+import type { SpanLog, SpanReference } from '../tracer/types.js';
+import {
+  COMPACT_BINARY, COMPACT_BOOL_FALSE, COMPACT_BOOL_TRUE, COMPACT_DOUBLE, COMPACT_I32, COMPACT_I64,
+  COMPACT_LIST, COMPACT_STRUCT, fieldHeader, writeBinary, writeDouble, writeListHeader,
+  writeString, writeZigzag32, writeZigzag64,
+} from './thrift-compact.js';
+import { ThriftSink } from './thrift-sink.js';
+import {
+  REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BINARY, TAG_BOOL, TAG_DOUBLE, TAG_LONG, TAG_STRING,
+  bigintHighWord, bigintLowWord, highWord, isLong, lowWord, microseconds, tagRoom, toWireValue,
+} from './jaeger-tag-values.js';
+import type { WireValue } from './jaeger-tag-values.js';
+
+const STOP = 0;
+const I32_NEXT = fieldHeader(1, COMPACT_I32);
+const I32_AFTER_GAP = fieldHeader(2, COMPACT_I32);
+const I64_NEXT = fieldHeader(1, COMPACT_I64);
+const STRING_NEXT = fieldHeader(1, COMPACT_BINARY);
+const LIST_NEXT = fieldHeader(1, COMPACT_LIST);
+const LIST_AFTER_GAP = fieldHeader(2, COMPACT_LIST);
+
+// Tag fields: 1 key, 2 vType, then one of 3 vStr, 4 vDouble, 5 vBool, 6 vLong, 7 vBinary.
+const V_STR = fieldHeader(1, COMPACT_BINARY);
+const V_DOUBLE = fieldHeader(2, COMPACT_DOUBLE);
+const V_BOOL_TRUE = fieldHeader(3, COMPACT_BOOL_TRUE);
+const V_BOOL_FALSE = fieldHeader(3, COMPACT_BOOL_FALSE);
+const V_LONG = fieldHeader(4, COMPACT_I64);
+const V_BINARY = fieldHeader(5, COMPACT_BINARY);
+
+// Tag keys repeat endlessly: keep their encoded bytes (key field and the vType field header).
+const MAX_CACHED_KEYS = 512;
+const MAX_CACHED_KEY_LENGTH = 64;
+const keyCache = new Map<string, Uint8Array>();
+
+function encodeKey(key: string): Uint8Array {
+  const scratch = Buffer.allocUnsafe(8 + 3 * key.length);
+  scratch[0] = STRING_NEXT;
+  let end = writeString(scratch, 1, key);
+  scratch[end++] = I32_NEXT;
+  return new Uint8Array(scratch.subarray(0, end));
+}
+
+function writeKey(buf: Buffer, off: number, key: string): number {
+  let bytes = keyCache.get(key);
+  if (bytes === undefined) {
+    if (key.length > MAX_CACHED_KEY_LENGTH || keyCache.size >= MAX_CACHED_KEYS) {
+      buf[off++] = STRING_NEXT;
+      off = writeString(buf, off, key);
+      buf[off++] = I32_NEXT;
+      return off;
+    }
+    bytes = encodeKey(key);
+    keyCache.set(key, bytes);
+  }
+  for (let i = 0; i < bytes.length; i++) buf[off + i] = bytes[i]!;
+  return off + bytes.length;
+}
+
+/** One Tag struct; needs `tagRoom(key, value)` bytes. */
+function writeTag(buf: Buffer, off: number, key: string, value: WireValue): number {
+  off = writeKey(buf, off, key);
+  if (typeof value === 'string') {
+    buf[off++] = TAG_STRING << 1;
+    buf[off++] = V_STR;
+    off = writeString(buf, off, value);
+  } else if (typeof value === 'number') {
+    if (isLong(value)) {
+      buf[off++] = TAG_LONG << 1;
+      buf[off++] = V_LONG;
+      off = writeZigzag64(buf, off, highWord(value), lowWord(value));
+    } else {
+      buf[off++] = TAG_DOUBLE << 1;
+      buf[off++] = V_DOUBLE;
+      off = writeDouble(buf, off, value);
+    }
+  } else if (typeof value === 'boolean') {
+    buf[off++] = TAG_BOOL << 1;
+    buf[off++] = value ? V_BOOL_TRUE : V_BOOL_FALSE;
+  } else if (typeof value === 'bigint') {
+    buf[off++] = TAG_LONG << 1;
+    buf[off++] = V_LONG;
+    off = writeZigzag64(buf, off, bigintHighWord(value), bigintLowWord(value));
+  } else {
+    buf[off++] = TAG_BINARY << 1;
+    buf[off++] = V_BINARY;
+    off = writeBinary(buf, off, value);
+  }
+  buf[off++] = STOP;
+  return off;
+}
+
+/** list<Tag> from flat [key, value, ...] pairs. */
+function writeTagList(sink: ThriftSink, off: number, pairs: readonly unknown[]): number {
+  let buf = sink.reserve(off, 6);
+  off = writeListHeader(buf, off, COMPACT_STRUCT, pairs.length >> 1);
+  for (let i = 1; i < pairs.length; i += 2) {
+    const key = pairs[i - 1];
+    const name = typeof key === 'string' ? key : String(key);
+    const value = toWireValue(pairs[i]);
+    buf = sink.reserve(off, tagRoom(name, value));
+    off = writeTag(buf, off, name, value);
+  }
+  return off;
+}
+
+/** list<Tag> from an object's own enumerable properties. */
+function writeFieldList(sink: ThriftSink, off: number, fields: Readonly<Record<string, unknown>>): number {
+  const keys = Object.keys(fields);
+  let buf = sink.reserve(off, 6);
+  off = writeListHeader(buf, off, COMPACT_STRUCT, keys.length);
+  for (const key of keys) {
+    const value = toWireValue(fields[key]);
+    buf = sink.reserve(off, tagRoom(key, value));
+    off = writeTag(buf, off, key, value);
+  }
+  return off;
+}
+
+function writeReferences(sink: ThriftSink, off: number, references: readonly SpanReference[]): number {
+  const buf = sink.reserve(off, 6 + 40 * references.length);
+  off = writeListHeader(buf, off, COMPACT_STRUCT, references.length);
+  for (const reference of references) {
+    const context = reference.context;
+    const trace = context.traceWords;
+    buf[off++] = I32_NEXT;
+    buf[off++] = (reference.type === 'follows_from' ? REF_FOLLOWS_FROM : REF_CHILD_OF) << 1;
+    buf[off++] = I64_NEXT;
+    off = writeZigzag64(buf, off, trace[2]!, trace[3]!);
+    buf[off++] = I64_NEXT;
+    off = writeZigzag64(buf, off, trace[0]!, trace[1]!);
+    buf[off++] = I64_NEXT;
+    off = writeZigzag64(buf, off, context.spanIdHi, context.spanIdLo);
+    buf[off++] = STOP;
+  }
+  return off;
+}
+
+function writeLogs(sink: ThriftSink, off: number, logs: readonly SpanLog[]): number {
+  let buf = sink.reserve(off, 6);
+  off = writeListHeader(buf, off, COMPACT_STRUCT, logs.length);
+  for (const log of logs) {
+    const timestamp = microseconds(log.timestamp);
+    buf = sink.reserve(off, 12);
+    buf[off++] = I64_NEXT;
+    off = writeZigzag64(buf, off, highWord(timestamp), lowWord(timestamp));
+    buf[off++] = LIST_NEXT;
+    off = writeFieldList(sink, off, log.fields);
+    buf = sink.reserve(off, 1);
+    buf[off++] = STOP;
+  }
+  return off;
+}
+
+/**
+ * Appends one jaeger.thrift `Span` struct to `sink`. The parent travels in `parentSpanId` only:
+ * Jaeger turns a non-zero parentSpanId into a CHILD_OF reference itself, so `references` carries
+ * just the references the span was started with.
+ */
+export function writeCompactSpan(sink: ThriftSink, span: Span): void {
+  const context = span.context();
+  const trace = context.traceWords;
+  const name = span.operationName;
+  let off = sink.off;
+  let buf = sink.reserve(off, 96 + 3 * name.length);
+  buf[off++] = I64_NEXT;
+  off = writeZigzag64(buf, off, trace[2]!, trace[3]!);
+  buf[off++] = I64_NEXT;
+  off = writeZigzag64(buf, off, trace[0]!, trace[1]!);
+  buf[off++] = I64_NEXT;
+  off = writeZigzag64(buf, off, context.spanIdHi, context.spanIdLo);
+  buf[off++] = I64_NEXT;
+  off = writeZigzag64(buf, off, context.parentIdHi, context.parentIdLo);
+  buf[off++] = STRING_NEXT;
+  off = writeString(buf, off, name);
+  const references = span.references;
+  if (references !== null && references.length > 0) {
+    buf[off++] = LIST_NEXT;
+    off = writeReferences(sink, off, references);
+    buf = sink.reserve(off, 48);
+    buf[off++] = I32_NEXT;
+  } else {
+    buf[off++] = I32_AFTER_GAP;
+  }
+  off = writeZigzag32(buf, off, context.flags);
+  const start = microseconds(span.startTime);
+  const duration = microseconds(span.duration);
+  buf[off++] = I64_NEXT;
+  off = writeZigzag64(buf, off, highWord(start), lowWord(start));
+  buf[off++] = I64_NEXT;
+  off = writeZigzag64(buf, off, highWord(duration), lowWord(duration));
+  let logsHeader = LIST_NEXT;
+  if (span.tags.length > 1) {
+    buf[off++] = LIST_NEXT;
+    off = writeTagList(sink, off, span.tags);
+  } else {
+    logsHeader = LIST_AFTER_GAP;
+  }
+  const logs = span.logs;
+  if (logs !== null && logs.length > 0) {
+    buf = sink.reserve(off, 1);
+    buf[off++] = logsHeader;
+    off = writeLogs(sink, off, logs);
+  }
+  buf = sink.reserve(off, 1);
+  buf[off++] = STOP;
+  sink.off = off;
+}
+
+/** The fields of a jaeger.thrift `Process` struct, with its stop byte. */
+export function encodeCompactProcess(serviceName: string, tags: Readonly<Record<string, unknown>>): Buffer {
+  const sink = new ThriftSink(256);
+  let buf = sink.reserve(0, 8 + 3 * serviceName.length);
+  buf[0] = STRING_NEXT;
+  let off = writeString(buf, 1, serviceName);
+  const pairs = Object.keys(tags).flatMap((key) => [key, tags[key]]);
+  if (pairs.length > 0) {
+    buf[off++] = LIST_NEXT;
+    off = writeTagList(sink, off, pairs);
+  }
+  buf = sink.reserve(off, 1);
+  buf[off++] = STOP;
+  return Buffer.from(buf.subarray(0, off));
+}
