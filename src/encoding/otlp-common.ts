@@ -1,0 +1,147 @@
+import type { Span } from '../tracer/span.js';
+import type { SpanReference } from '../tracer/types.js';
+import { DEFAULT_SPAN_LIMITS } from '../tracer/types.js';
+import { LIBRARY_NAME, VERSION } from '../version.js';
+
+/** The process a batch of spans comes from: becomes the OTLP Resource. */
+export interface OtlpProcess {
+  serviceName: string;
+  processTags: Readonly<Record<string, string | number | boolean>>;
+}
+
+export const SCOPE_NAME = LIBRARY_NAME;
+export const SCOPE_VERSION = VERSION;
+
+/** OTLP `Span.SpanKind`. */
+export const SPAN_KIND_INTERNAL = 1;
+const SPAN_KINDS: Readonly<Record<string, number>> = { server: 2, client: 3, producer: 4, consumer: 5 };
+
+/** OTLP `Status.StatusCode.STATUS_CODE_ERROR`. */
+export const STATUS_ERROR = 2;
+
+/** The OTLP kind for an OpenTracing `span.kind` tag value, or 0 when the value is not one we map. */
+export function spanKindOf(value: unknown): number {
+  return typeof value === 'string' ? SPAN_KINDS[value] ?? 0 : 0;
+}
+
+export function isErrorValue(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+/** How an attribute value goes on the wire (`valueKind`). */
+export const VALUE_SKIP = 0;
+export const VALUE_STRING = 1;
+export const VALUE_BOOL = 2;
+export const VALUE_INT = 3;
+export const VALUE_DOUBLE = 4;
+export const VALUE_BYTES = 5;
+export const VALUE_ARRAY = 6;
+/** Anything else, sent as its string form (see `stringifyValue`). */
+export const VALUE_OTHER = 7;
+
+const TWO_POW_63 = 9223372036854775808;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+export function valueKind(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return VALUE_STRING;
+    case 'boolean':
+      return VALUE_BOOL;
+    case 'number':
+      // Every integral double in int64's range is exact as an int64 (2^60 too, not only safe ones).
+      return Number.isInteger(value) && value >= -TWO_POW_63 && value < TWO_POW_63 ? VALUE_INT : VALUE_DOUBLE;
+    case 'bigint':
+      return value >= INT64_MIN && value <= INT64_MAX ? VALUE_INT : VALUE_OTHER;
+    case 'undefined':
+      return VALUE_SKIP;
+    case 'object':
+      if (value === null) return VALUE_SKIP;
+      if (value instanceof Uint8Array) return VALUE_BYTES;
+      return Array.isArray(value) ? VALUE_ARRAY : VALUE_OTHER;
+    default:
+      return VALUE_OTHER;
+  }
+}
+
+/** Objects, errors, symbols and functions as one bounded string; never throws. */
+export function stringifyValue(value: unknown): string {
+  let text: string;
+  try {
+    if (value instanceof Error) text = `${value.name}: ${value.message}`;
+    else if (typeof value === 'object' && value !== null) text = JSON.stringify(value) ?? String(value);
+    else text = String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  const max = DEFAULT_SPAN_LIMITS.maxTagValueLength;
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+/** Resource attributes: `service.name`, the process tags, then the SDK's own identity. */
+export function resourceAttributes(process: OtlpProcess): [string, string | number | boolean][] {
+  const out: [string, string | number | boolean][] = [['service.name', process.serviceName]];
+  for (const key of Object.keys(process.processTags)) {
+    if (key !== 'service.name') out.push([key, process.processTags[key]!]);
+  }
+  out.push(['telemetry.sdk.name', LIBRARY_NAME], ['telemetry.sdk.language', 'nodejs'], ['telemetry.sdk.version', VERSION]);
+  return out;
+}
+
+/** The name of the event a span log becomes: its `event` field, else `log`. */
+export function eventName(fields: Readonly<Record<string, unknown>>): string {
+  const event = fields['event'];
+  return typeof event === 'string' ? event : 'log';
+}
+
+/** The message of the span's last `error` log, or '' (becomes the OTLP status message). */
+export function errorMessage(span: Span): string {
+  const logs = span.logs;
+  if (logs === null) return '';
+  for (let i = logs.length - 1; i >= 0; i--) {
+    const fields = logs[i]!.fields;
+    if (fields['event'] === 'error' && typeof fields['message'] === 'string') return fields['message'];
+  }
+  return '';
+}
+
+/** References other than the primary parent (which is `parentSpanId`): they become links. */
+export function linkedReferences(span: Span): SpanReference[] {
+  const refs = span.references;
+  if (refs === null || refs.length === 0) return [];
+  const ctx = span.context();
+  return refs.filter((ref) => {
+    const other = ref.context;
+    return !(other.spanIdHi === ctx.parentIdHi && other.spanIdLo === ctx.parentIdLo && other.traceWords === ctx.traceWords);
+  });
+}
+
+/**
+ * A millisecond timestamp split into whole seconds and nanoseconds: nanoseconds since the epoch
+ * exceed 2^53, so they are never held in one number.
+ */
+export function splitMs(ms: number, out: Float64Array): void {
+  const safe = ms > 0 ? ms : 0;
+  let secs = Math.floor(safe / 1000);
+  let nanos = Math.round((safe - secs * 1000) * 1e6);
+  if (nanos >= 1e9) {
+    secs += 1;
+    nanos -= 1e9;
+  }
+  out[0] = secs;
+  out[1] = nanos;
+}
+
+/** Adds `ns` nanoseconds to a split timestamp in place. */
+export function addNanos(split: Float64Array, ns: number): void {
+  const nanos = split[1]! + ns;
+  const carry = Math.floor(nanos / 1e9);
+  split[0] = split[0]! + carry;
+  split[1] = nanos - carry * 1e9;
+}
+
+/** Duration in whole nanoseconds. */
+export function durationNanos(durationMs: number): number {
+  return durationMs > 0 ? Math.round(durationMs * 1e6) : 0;
+}
