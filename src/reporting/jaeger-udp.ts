@@ -1,0 +1,152 @@
+import dgram from 'node:dgram';
+import { isIP } from 'node:net';
+import type { Span } from '../tracer/span.js';
+import { FaultLog } from '../tracer/logger.js';
+import { binaryAgentFormat, compactAgentFormat } from '../encoding/jaeger-envelopes.js';
+import type { JaegerBatchFormat } from '../encoding/jaeger-envelopes.js';
+import { packSpans } from '../encoding/jaeger-batch.js';
+import type { EncodedBatch } from '../encoding/jaeger-batch.js';
+import type { Exporter, ExporterContext, ExportResult } from './exporter.js';
+
+export interface JaegerUdpOptions {
+  host: string;
+  port: number;
+  /** Largest datagram, envelope included (jaeger-agent reads at most 65 000 bytes). */
+  maxPacketSize: number;
+  /** `compact` for the agent's port 6831, `binary` for 6832. */
+  protocol: 'compact' | 'binary';
+}
+
+/** How long `shutdown` waits for datagrams still being handed to the kernel. */
+const SHUTDOWN_WAIT_MS = 2000;
+
+function nothingSent(failed: number): ExportResult {
+  return { sent: 0, droppedTooLarge: 0, failed };
+}
+
+/**
+ * Sends spans to a jaeger-agent as `Agent.emitBatch` datagrams on a connected, unref'd UDP
+ * socket created on first use. Datagrams of one export go out one after another, so a burst does
+ * not overflow the agent's receive buffer. UDP only reports a missing listener on a later send
+ * (ECONNREFUSED from the ICMP reply), so some datagrams to a dead port still count as sent.
+ */
+export class JaegerUdpExporter implements Exporter {
+  private readonly format: JaegerBatchFormat;
+  private readonly faults: FaultLog;
+  private socket: Promise<dgram.Socket | null> | null = null;
+  private readonly inFlight = new Set<Promise<ExportResult>>();
+  private closed = false;
+  private releaseSends: () => void = () => {};
+  private readonly released = new Promise<false>((resolve) => {
+    this.releaseSends = () => resolve(false);
+  });
+
+  constructor(private readonly options: JaegerUdpOptions, context: ExporterContext) {
+    this.format = options.protocol === 'binary'
+      ? binaryAgentFormat(context.serviceName, context.processTags)
+      : compactAgentFormat(context.serviceName, context.processTags);
+    this.faults = new FaultLog(context.logger);
+  }
+
+  export(spans: readonly Span[]): Promise<ExportResult> {
+    if (this.closed) return Promise.resolve(nothingSent(spans.length));
+    if (spans.length === 0) return Promise.resolve(nothingSent(0));
+    const work = this.send(spans).catch((error: unknown) => {
+      this.faults.report('jaeger-udp export', error);
+      return nothingSent(spans.length);
+    });
+    this.inFlight.add(work);
+    void work.then(() => this.inFlight.delete(work));
+    return work;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
+      timer.unref();
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    clearTimeout(timer);
+    this.releaseSends();
+    const socket = this.socket === null ? null : await Promise.race([this.socket, this.released]);
+    if (socket) closeQuietly(socket);
+  }
+
+  private async send(spans: readonly Span[]): Promise<ExportResult> {
+    const packed = packSpans(this.format, spans, this.options.maxPacketSize);
+    if (packed.failed > 0) this.faults.report('jaeger-udp encode', new Error(`${packed.failed} spans could not be encoded`));
+    let sent = 0;
+    let failed = packed.failed;
+    if (packed.batches.length > 0) {
+      const socket = await Promise.race([this.connect(), this.released]);
+      for (const batch of packed.batches) {
+        if (socket && !this.closed && await Promise.race([this.sendDatagram(socket, batch), this.released])) {
+          sent += batch.spanCount;
+        } else {
+          failed += batch.spanCount;
+        }
+      }
+    }
+    return { sent, droppedTooLarge: packed.droppedTooLarge, failed };
+  }
+
+  private sendDatagram(socket: dgram.Socket, batch: EncodedBatch): Promise<boolean> {
+    return new Promise((resolve) => {
+      try {
+        socket.send(batch.parts, (error) => {
+          if (error) this.faults.report(`jaeger-udp send ${(error as NodeJS.ErrnoException).code ?? ''}`, error);
+          resolve(!error);
+        });
+      } catch (error) {
+        this.faults.report('jaeger-udp send', error);
+        resolve(false);
+      }
+    });
+  }
+
+  private connect(): Promise<dgram.Socket | null> {
+    if (this.socket === null) {
+      const attempt = this.openSocket();
+      this.socket = attempt;
+      // A failed connect is retried by the next export.
+      void attempt.then((socket) => {
+        if (socket === null && this.socket === attempt) this.socket = null;
+      });
+    }
+    return this.socket;
+  }
+
+  private openSocket(): Promise<dgram.Socket | null> {
+    return new Promise((resolve) => {
+      const { host, port } = this.options;
+      try {
+        const socket = dgram.createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
+        socket.on('error', (error) => this.faults.report('jaeger-udp socket', error));
+        socket.unref();
+        socket.connect(port, host, (error?: Error) => {
+          if (error) this.faults.report('jaeger-udp connect', error);
+          if (error || this.closed) {
+            closeQuietly(socket);
+            resolve(null);
+          } else {
+            resolve(socket);
+          }
+        });
+      } catch (error) {
+        this.faults.report('jaeger-udp connect', error);
+        resolve(null);
+      }
+    });
+  }
+}
+
+function closeQuietly(socket: dgram.Socket): void {
+  try {
+    socket.close();
+  } catch {
+    // already closed
+  }
+}
