@@ -36,9 +36,14 @@ export class JaegerUdpExporter implements Exporter {
   private socket: Promise<dgram.Socket | null> | null = null;
   private readonly inFlight = new Set<Promise<ExportResult>>();
   private closed = false;
+  /** Set once shutdown stops waiting: sends still pending count as failed. */
+  private sendsReleased = false;
   private releaseSends: () => void = () => {};
   private readonly released = new Promise<false>((resolve) => {
-    this.releaseSends = () => resolve(false);
+    this.releaseSends = () => {
+      this.sendsReleased = true;
+      resolve(false);
+    };
   });
 
   constructor(private readonly options: JaegerUdpOptions, context: ExporterContext) {
@@ -83,7 +88,7 @@ export class JaegerUdpExporter implements Exporter {
     if (packed.batches.length > 0) {
       const socket = await Promise.race([this.connect(), this.released]);
       for (const batch of packed.batches) {
-        if (socket && !this.closed && await Promise.race([this.sendDatagram(socket, batch), this.released])) {
+        if (socket && await Promise.race([this.sendDatagram(socket, batch), this.released])) {
           sent += batch.spanCount;
         } else {
           failed += batch.spanCount;
@@ -128,7 +133,7 @@ export class JaegerUdpExporter implements Exporter {
         socket.unref();
         socket.connect(port, host, (error?: Error) => {
           if (error) this.faults.report('jaeger-udp connect', error);
-          if (error || this.closed) {
+          if (error || this.sendsReleased) {
             closeQuietly(socket);
             resolve(null);
           } else {
