@@ -103,6 +103,13 @@ describe('packSpans', () => {
     assert.equal(packSpans(format, [one], exact - 1).droppedTooLarge, 1);
   });
 
+  test('a span the encoder fails on is counted as failed, never thrown; the others go out', () => {
+    const broken = { context() { throw new Error('not a span'); } } as unknown as Span;
+    const { batches, failed } = packSpans(format, [spans[0]!, broken, spans[1]!], 65_000);
+    assert.equal(failed, 1);
+    assert.equal(hex(batches[0]!.parts[1]!), spanBytes(writeCompactSpan, spans[0]!) + spanBytes(writeCompactSpan, spans[1]!));
+  });
+
   test('no spans: no batches', () => {
     assert.deepEqual(packSpans(format, [], 65_000), { batches: [], droppedTooLarge: 0, failed: 0 });
   });
