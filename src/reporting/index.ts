@@ -1,5 +1,15 @@
 import type { Logger, Reporter } from '../tracer/types.js';
 import type { ResolvedReporterConfig } from '../config/resolve.js';
+import type { Exporter, ExporterContext } from './exporter.js';
+import { BatchingReporter } from './batching-reporter.js';
+import { ConsoleExporter } from './console.js';
+import { JaegerHttpExporter } from './jaeger-http.js';
+import { JaegerUdpExporter } from './jaeger-udp.js';
+import { NoneReporter } from './none.js';
+import { OtlpHttpExporter } from './otlp-http.js';
+import { TeeExporter } from './tee.js';
+
+export type { ReporterStats } from './batching-reporter.js';
 
 export interface ReporterContext {
   serviceName: string;
@@ -7,11 +17,52 @@ export interface ReporterContext {
   logger: Logger;
 }
 
-// PLACEHOLDER: replaced by the reporting work (queue, jaeger-udp, jaeger-http, otlp, console).
-export function createReporter(_config: ResolvedReporterConfig, _context: ReporterContext): Reporter {
-  return {
-    report(): void {},
-    async flush(): Promise<void> {},
-    async close(): Promise<void> {},
-  };
+function primaryExporter(config: ResolvedReporterConfig, context: ExporterContext): Exporter | null {
+  switch (config.exporter) {
+    case 'jaeger-udp':
+    case 'jaeger-udp-binary':
+      return new JaegerUdpExporter({
+        host: config.agentHost,
+        port: config.agentPort,
+        maxPacketSize: config.maxPacketSize,
+        protocol: config.exporter === 'jaeger-udp' ? 'compact' : 'binary',
+      }, context);
+    case 'jaeger-http':
+      return new JaegerHttpExporter({
+        endpoint: config.collectorEndpoint ?? 'http://localhost:14268/api/traces',
+        username: config.username,
+        password: config.password,
+        authToken: config.authToken,
+        headers: config.headers,
+      }, context);
+    case 'otlp':
+    case 'otlp-json':
+      return new OtlpHttpExporter({
+        endpoint: config.otlpEndpoint,
+        protocol: config.exporter === 'otlp' ? 'protobuf' : 'json',
+        headers: config.headers,
+      }, context);
+    case 'console':
+      return new ConsoleExporter(context);
+    case 'none':
+      return null;
+  }
+}
+
+/**
+ * The tracer's reporter for a resolved config: a bounded, batching queue in front of the chosen
+ * exporter, plus the console when `logSpans` is set. Exporter `none` reports nothing.
+ */
+export function createReporter(config: ResolvedReporterConfig, context: ReporterContext): Reporter {
+  const primary = primaryExporter(config, context);
+  const logToConsole = config.logSpans && config.exporter !== 'console';
+  const exporter = primary === null
+    ? (logToConsole ? new ConsoleExporter(context) : null)
+    : (logToConsole ? new TeeExporter(primary, new ConsoleExporter(context)) : primary);
+  if (exporter === null) return new NoneReporter();
+  return new BatchingReporter(exporter, {
+    maxQueueSize: config.maxQueueSize,
+    flushIntervalMs: config.flushIntervalMs,
+    logger: context.logger,
+  });
 }
