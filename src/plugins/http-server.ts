@@ -1,0 +1,134 @@
+// Server spans for node:http and node:https. The request listeners run inside the span through
+// the hook's TracingChannel with our store bound to its `start` (one `run()` per request, scoped:
+// nothing leaks into the connection or the next request); the span finishes on Node's own
+// `http.server.response.finish` channel, or when the connection closes first.
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { spanStore } from '../tracer/active-context.js';
+import type { Span } from '../tracer/span.js';
+import { HTTP_SERVER_RESPONSE_FINISH } from '../hooks/channels.js';
+import {
+  installHttpServerHook, requestChannel, requestCloseChannel, requestEventChannel, uninstallHttpServerHook,
+} from '../hooks/http-server.js';
+import type { ServerRequestMessage } from '../hooks/http-server.js';
+import {
+  callerNameFrom, finishAbortedServerSpan, finishServerSpan, isIgnoredPath, recordServerError, serverSpanOf,
+  setServerSpan, startServerSpan,
+} from '../server/server-span.js';
+import type { Integration, IntegrationContext } from './integration.js';
+
+const NAME = 'http-server';
+
+let active: IntegrationContext | null = null;
+let callerNameHeaders: readonly string[] = [];
+
+function fault(error: unknown): void {
+  active?.fault(NAME, error);
+}
+
+function startSpan(context: IntegrationContext, request: IncomingMessage): Span | null | undefined {
+  const known = serverSpanOf(request);
+  if (known !== undefined) return known;
+  const tracer = context.tracer();
+  if (tracer === null) return undefined;
+  const url = request.url ?? '/';
+  if (isIgnoredPath(context.options.ignorePaths, url)) {
+    setServerSpan(request, null);
+    return null;
+  }
+  const headers = request.headers;
+  const socket = request.socket as IncomingMessage['socket'] | null;
+  const span = startServerSpan(tracer, {
+    method: request.method ?? 'GET',
+    url,
+    headers,
+    remoteIp: socket?.remoteAddress,
+    remotePort: socket?.remotePort,
+    callerName: callerNameHeaders.length === 0 ? undefined : callerNameFrom(headers, callerNameHeaders),
+    component: 'node-http',
+  });
+  setServerSpan(request, span);
+  return span;
+}
+
+/** Bound to the dispatch: the store the request listeners run with. */
+function onDispatch(message: ServerRequestMessage): Span | null {
+  try {
+    const context = active;
+    const span = context === null ? undefined : startSpan(context, message.request);
+    // Untraced (no tracer yet): leave the context as it is.
+    return span === undefined ? spanStore.getStore() ?? null : span;
+  } catch (error) {
+    fault(error);
+    return spanStore.getStore() ?? null;
+  }
+}
+
+/** Bound to later events of the request and the response: back into the request's span. */
+function onRequestEvent(message: unknown): Span | null {
+  const span = serverSpanOf((message as ServerRequestMessage).request);
+  return span === undefined ? spanStore.getStore() ?? null : span;
+}
+
+function onDispatchError(message: unknown): void {
+  try {
+    const { request, error } = message as ServerRequestMessage;
+    const span = serverSpanOf(request);
+    if (span != null) recordServerError(span, error);
+  } catch (error) {
+    fault(error);
+  }
+}
+
+function onClose(message: unknown): void {
+  try {
+    const { request, response } = message as ServerRequestMessage;
+    const span = serverSpanOf(request);
+    if (span == null || !span.isRecording || response.writableFinished) return;
+    const socket = request.socket as IncomingMessage['socket'] | null;
+    if (response.destroyed || socket === null || socket.destroyed) {
+      finishAbortedServerSpan(span, response.headersSent ? response.statusCode : undefined);
+    }
+  } catch (error) {
+    fault(error);
+  }
+}
+
+function onResponseFinish(message: unknown): void {
+  try {
+    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
+    const span = serverSpanOf(request);
+    if (span != null) finishServerSpan(span, response.statusCode);
+  } catch (error) {
+    fault(error);
+  }
+}
+
+export const httpServerIntegration: Integration = {
+  name: NAME,
+  enable(context: IntegrationContext): boolean {
+    callerNameHeaders = context.options.callerNameHeaders.map((name) => name.toLowerCase());
+    if (active !== null) {
+      active = context;
+      return true;
+    }
+    active = context;
+    requestChannel.start.bindStore(spanStore, onDispatch);
+    requestChannel.error.subscribe(onDispatchError);
+    requestEventChannel.bindStore(spanStore, onRequestEvent);
+    requestCloseChannel.subscribe(onClose);
+    diagnosticsChannel.subscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
+    installHttpServerHook();
+    return true;
+  },
+  disable(): void {
+    if (active === null) return;
+    active = null;
+    uninstallHttpServerHook();
+    requestChannel.start.unbindStore(spanStore);
+    requestChannel.error.unsubscribe(onDispatchError);
+    requestEventChannel.unbindStore(spanStore);
+    requestCloseChannel.unsubscribe(onClose);
+    diagnosticsChannel.unsubscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
+  },
+};

@@ -1,0 +1,153 @@
+import { FORMAT_HTTP_HEADERS } from 'opentracing';
+import { isIPv4, isIPv6 } from 'node:net';
+import type { Span } from '../tracer/span.js';
+import type { SpanContext } from '../tracer/span-context.js';
+import type { Tracer } from '../tracer/tracer.js';
+import type { UrlMatcher } from '../plugins/integration.js';
+import { redactPath, redactUrl } from '../plugins/redact-url.js';
+
+/**
+ * Where the server span of a request is kept: on the request object, under a key shared by the ESM
+ * and CommonJS builds. `null` means "seen and deliberately not traced" (an ignored path), so an
+ * explicit middleware behind the automatic instrumentation does not start a second span.
+ */
+export const SERVER_SPAN: unique symbol = Symbol.for('opentracing-async-instrumentation.serverSpan');
+
+export interface TracedRequest {
+  [SERVER_SPAN]?: Span | null;
+}
+
+/** The server span of `request`: a Span, null (ignored) or undefined (not seen). */
+export function serverSpanOf(request: object): Span | null | undefined {
+  return (request as TracedRequest)[SERVER_SPAN];
+}
+
+export function setServerSpan(request: object, span: Span | null): void {
+  (request as TracedRequest)[SERVER_SPAN] = span;
+}
+
+/** What the server span of one request is made from; every field comes from the request. */
+export interface ServerRequestFields {
+  method: string;
+  /** Path and query (or an absolute URL); redacted before it becomes `http.url`. */
+  url: string;
+  /** Header carrier for `tracer.extract(FORMAT_HTTP_HEADERS, ...)`. */
+  headers: object;
+  remoteIp: string | undefined;
+  remotePort: number | undefined;
+  callerName: string | undefined;
+  component: string;
+  /** Operation name; default the method. */
+  operation?: string;
+}
+
+/** True when `url` (path with optional query) matches one of `ignorePaths`. */
+export function isIgnoredPath(ignorePaths: readonly UrlMatcher[], url: string): boolean {
+  if (ignorePaths.length === 0) return false;
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  for (const matcher of ignorePaths) {
+    if (typeof matcher === 'string' ? matcher === path : matcher.test(url)) return true;
+  }
+  return false;
+}
+
+/** The first non-empty value among `lowerNames` in a Node-style (lowercase keys) header record. */
+export function callerNameFrom(headers: Readonly<Record<string, string | string[] | undefined>>, lowerNames: readonly string[]): string | undefined {
+  for (const name of lowerNames) {
+    const value = headers[name];
+    const text = Array.isArray(value) ? value[0] : value;
+    if (text !== undefined && text !== '') return text;
+  }
+  return undefined;
+}
+
+function extractParent(tracer: Tracer, headers: object): SpanContext | null {
+  try {
+    return tracer.extract(FORMAT_HTTP_HEADERS, headers);
+  } catch {
+    return null;
+  }
+}
+
+/** Tags `peer.ipv4` or `peer.ipv6` only when `address` really is an IP (IPv4-mapped IPv6 as IPv4). */
+export function tagPeerAddress(span: Span, address: string | undefined): void {
+  if (address === undefined || address === '') return;
+  if (address.indexOf(':') === -1) {
+    if (isIPv4(address)) span.setTag('peer.ipv4', address);
+  } else if (address.startsWith('::ffff:') && isIPv4(address.slice(7))) {
+    span.setTag('peer.ipv4', address.slice(7));
+  } else if (isIPv6(address)) {
+    span.setTag('peer.ipv6', address);
+  }
+}
+
+function urlTag(url: string): string {
+  return url.charCodeAt(0) === 47 /* / */ ? redactPath(url) : redactUrl(url);
+}
+
+/**
+ * Starts the server span of one request: a child of the context extracted from its headers (a new
+ * root when there is none or it is malformed), never of whatever span happens to be active.
+ */
+export function startServerSpan(tracer: Tracer, fields: ServerRequestFields): Span {
+  const parent = extractParent(tracer, fields.headers);
+  const span = tracer.startSpan(fields.operation ?? fields.method, { childOf: parent, ignoreActiveSpan: true });
+  if (!span.isRecording) return span;
+  span.setTag('span.kind', 'server');
+  span.setTag('component', fields.component);
+  span.setTag('http.method', fields.method);
+  span.setTag('http.url', urlTag(fields.url));
+  tagPeerAddress(span, fields.remoteIp);
+  if (fields.remotePort !== undefined && fields.remotePort > 0) span.setTag('peer.port', fields.remotePort);
+  if (fields.callerName !== undefined) span.setTag('peer.service', fields.callerName);
+  return span;
+}
+
+/** Names the span after the route template a framework matched, e.g. `GET /users/:id`. */
+export function setServerRoute(span: Span, method: string, route: string, component?: string): void {
+  if (!span.isRecording || route === '') return;
+  span.setOperationName(`${method} ${route}`);
+  span.setTag('http.route', route);
+  if (component !== undefined) span.setTag('component', component);
+}
+
+/** The HTTP status an error stands for (`status`/`statusCode` as http-errors and frameworks set it). */
+export function statusOfError(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
+}
+
+/**
+ * Records a handler error on the server span. Errors that stand for a client error (an explicit
+ * 4xx status, like `ctx.throw(404)`) are a response, not a failure of the server: not recorded.
+ */
+export function recordServerError(span: Span, error: unknown): void {
+  if (!span.isRecording) return;
+  const status = statusOfError(error);
+  if (status !== undefined && status < 500) return;
+  span.recordError(error);
+}
+
+/** Finishes the server span with the response status; `error=true` from 500 on. Idempotent. */
+export function finishServerSpan(span: Span, statusCode: number | undefined): void {
+  if (!span.isRecording) return;
+  if (statusCode !== undefined && statusCode > 0) {
+    span.setTag('http.status_code', statusCode);
+    if (statusCode >= 500) span.setTag('error', true);
+  }
+  span.finish();
+}
+
+/**
+ * Finishes the server span of a request whose connection closed before the response was complete:
+ * `http.aborted=true`, and the status only if it was sent.
+ */
+export function finishAbortedServerSpan(span: Span, sentStatusCode: number | undefined): void {
+  if (!span.isRecording) return;
+  span.setTag('http.aborted', true);
+  if (sentStatusCode !== undefined && sentStatusCode > 0) span.setTag('http.status_code', sentStatusCode);
+  span.finish();
+}
