@@ -10,3 +10,5 @@ export type {
   ExporterName, PropagatorName, ReporterConfig, SamplerConfig, SamplerType, TracerOptions, TracingConfig,
 } from './config/options.js';
 export { VERSION } from './version.js';
+export { installAllPatches, uninstallAllPatches, clientHooks } from './plugins/install.js';
+export type { InstrumentationOptions, UrlMatcher } from './plugins/integration.js';

@@ -1,7 +1,111 @@
-import type { Integration } from './integration.js';
+// node:http and node:https client spans. A span starts when the request is created (Node's
+// `http.client.request.created`, or our hook's twin on older Nodes), in the caller's context, and
+// ends when the request closes or fails: every path of a ClientRequest ends in 'close' or an
+// error. The request's own callbacks and events are left in the caller's context.
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { HTTP_CLIENT_REQUEST_ERROR } from '../hooks/channels.js';
+import { disableHttpClientHook, enableHttpClientHook, requestCreatedChannel } from '../hooks/http-client.js';
+import { isInternal } from '../tracer/internal-requests.js';
+import type { Span } from '../tracer/span.js';
+import type { Integration, IntegrationContext } from './integration.js';
+import { finishClientSpan, isIgnoredUrl, startClientSpan, traceHeaders } from './client-span.js';
+import type { ClientTarget } from './client-span.js';
+import { Subscriptions } from './subscriptions.js';
+
+const NAME = 'http-client';
+const COMPONENT = 'node-http';
+
+// Properties Node has that @types/node does not declare.
+type Request = ClientRequest & { agent?: unknown; res: IncomingMessage | null };
+
+const subscriptions = new Subscriptions(NAME);
+const pending = new WeakMap<Request, Span>();
+let errorOn4xx = false;
+
+function portFromHostHeader(hostHeader: string): number | undefined {
+  const colon = hostHeader.lastIndexOf(':');
+  if (colon === -1 || colon < hostHeader.lastIndexOf(']')) return undefined;
+  const port = Number(hostHeader.slice(colon + 1));
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
+
+function hostOfHeader(hostHeader: string): string {
+  const colon = hostHeader.lastIndexOf(':');
+  const host = colon === -1 || colon < hostHeader.lastIndexOf(']') ? hostHeader : hostHeader.slice(0, colon);
+  return host.charCodeAt(0) === 91 /* [ */ ? host.slice(1, -1) : host;
+}
+
+/** Method, URL and peer of a request, read from the request itself (the same on every Node). */
+export function targetOf(req: Request): ClientTarget {
+  const hostname = req.host;
+  const defaultPort = (req.agent as { defaultPort?: number } | undefined)?.defaultPort ??
+    (req.protocol === 'https:' ? 443 : 80);
+  const hostHeader = req.getHeader('host');
+  let port = defaultPort;
+  let authority = hostname.includes(':') ? `[${hostname}]` : hostname;
+  if (typeof hostHeader === 'string' && hostHeader !== '') {
+    authority = hostHeader;
+    if (hostOfHeader(hostHeader).toLowerCase() === hostname.toLowerCase()) port = portFromHostHeader(hostHeader) ?? defaultPort;
+  } else if (port !== defaultPort) {
+    authority += `:${port}`;
+  }
+  const path = req.path;
+  // A request through an HTTP proxy carries the absolute URL as its path.
+  const url = path.startsWith('http://') || path.startsWith('https://') ? path : `${req.protocol}//${authority}${path}`;
+  return { method: req.method, url, hostname, port };
+}
+
+function onCreated(context: IntegrationContext, req: Request): void {
+  const tracer = context.tracer();
+  if (tracer === null || isInternal(req.agent)) return;
+  const target = targetOf(req);
+  if (context.options.ignoreUrls.length > 0 && isIgnoredUrl(context.options.ignoreUrls, target.url, req.path)) return;
+  const span = startClientSpan(tracer, COMPONENT, target);
+  // Headers given as a raw array (or with `Expect`) are already written: nothing can be added.
+  if (!req.headersSent) {
+    const headers = traceHeaders(tracer, span);
+    for (const name of Object.keys(headers)) req.setHeader(name, headers[name]!);
+  }
+  pending.set(req, span);
+  req.on('close', onClose);
+}
+
+function onError(req: Request, error: unknown): void {
+  const span = pending.get(req);
+  if (span === undefined) return;
+  pending.delete(req);
+  finishClientSpan(span, req.res?.statusCode, error, errorOn4xx);
+}
+
+// Runs as a 'close' listener of the request: `this` is the request.
+function onClose(this: Request): void {
+  const span = pending.get(this);
+  if (span === undefined) return;
+  pending.delete(this);
+  finishClientSpan(span, this.res?.statusCode, closeError(this), errorOn4xx);
+}
+
+/** Why a request closed without a complete response, or undefined when it did not. */
+function closeError(req: Request): unknown {
+  const res: IncomingMessage | null = req.res;
+  if (res !== null && res.complete) return undefined;
+  // Upgrades and CONNECT hand the socket over: that is their success.
+  if (res !== null && (res.statusCode === 101 || req.method === 'CONNECT')) return undefined;
+  return res?.errored ?? req.socket?.errored ?? new Error(res === null ? 'request closed before a response' : 'response aborted');
+}
 
 export const httpClientIntegration: Integration = {
-  name: 'http-client',
-  enable: () => false,
-  disable: () => {},
+  name: NAME,
+  enable(context: IntegrationContext): boolean {
+    if (!subscriptions.isEmpty) return true;
+    errorOn4xx = context.options.errorOn4xx;
+    subscriptions.add(context, requestCreatedChannel, (message: { request: Request }) => onCreated(context, message.request));
+    subscriptions.add(context, HTTP_CLIENT_REQUEST_ERROR, (message: { request: Request; error: unknown }) => onError(message.request, message.error));
+    enableHttpClientHook();
+    return true;
+  },
+  disable(): void {
+    subscriptions.removeAll();
+    disableHttpClientHook();
+  },
 };

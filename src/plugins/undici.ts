@@ -1,7 +1,6 @@
 import type { Integration } from './integration.js';
+import { isFetchRequest } from './undici-headers.js';
+import { undiciRequestsIntegration } from './undici-requests.js';
 
-export const undiciIntegration: Integration = {
-  name: 'undici',
-  enable: () => false,
-  disable: () => {},
-};
+/** The `undici` package's dispatcher API: `request`, `stream`, `Client`, `Pool`, `Agent` (component `undici`). */
+export const undiciIntegration: Integration = undiciRequestsIntegration('undici', 'undici', (request) => !isFetchRequest(request));

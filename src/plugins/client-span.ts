@@ -1,0 +1,77 @@
+// What every HTTP client plugin shares: the span's shape, trace headers, and how it ends.
+import { isIP } from 'node:net';
+import { FORMAT_HTTP_HEADERS } from 'opentracing';
+import type { Span } from '../tracer/span.js';
+import type { Tracer } from '../tracer/tracer.js';
+import type { UrlMatcher } from './integration.js';
+import { redactUrl } from './redact-url.js';
+
+/** Where a client request goes; `url` is the full URL as sent (redacted only when tagged). */
+export interface ClientTarget {
+  method: string;
+  url: string;
+  hostname: string;
+  port: number;
+}
+
+/** A child of the active span, named for the method, with the OpenTracing client tags. */
+export function startClientSpan(tracer: Tracer, component: string, target: ClientTarget): Span {
+  const span = tracer.startSpan(target.method);
+  if (!span.isRecording) return span;
+  span.setTag('span.kind', 'client');
+  span.setTag('component', component);
+  span.setTag('http.method', target.method);
+  span.setTag('http.url', redactUrl(target.url));
+  span.setTag('peer.hostname', target.hostname);
+  span.setTag('peer.port', target.port);
+  const ipVersion = isIP(target.hostname);
+  if (ipVersion === 4) span.setTag('peer.ipv4', target.hostname);
+  else if (ipVersion === 6) span.setTag('peer.ipv6', target.hostname);
+  return span;
+}
+
+/** The trace headers for `span` in the tracer's configured formats, names in lower case. */
+export function traceHeaders(tracer: Tracer, span: Span): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  tracer.inject(span.context(), FORMAT_HTTP_HEADERS, carrier);
+  return carrier;
+}
+
+export function isErrorStatus(statusCode: number, errorOn4xx: boolean): boolean {
+  return statusCode >= 500 || (errorOn4xx && statusCode >= 400);
+}
+
+/** Ends a span with the response status (if any) and the failure (if any). */
+export function finishClientSpan(span: Span, statusCode: number | undefined, error: unknown, errorOn4xx: boolean): void {
+  if (span.isRecording) {
+    if (statusCode !== undefined && statusCode > 0) {
+      span.setTag('http.status_code', statusCode);
+      if (isErrorStatus(statusCode, errorOn4xx)) span.setTag('error', true);
+    }
+    if (error !== undefined) span.recordError(error);
+  }
+  span.finish();
+}
+
+/** `ignoreUrls`: a string matches a URL prefix or the exact path, a RegExp the full URL. */
+export function isIgnoredUrl(matchers: readonly UrlMatcher[], url: string, path: string): boolean {
+  for (const matcher of matchers) {
+    if (typeof matcher === 'string') {
+      if (url.startsWith(matcher) || pathWithoutQuery(path) === matcher) return true;
+    } else {
+      matcher.lastIndex = 0; // a /g or /y RegExp keeps state between calls
+      if (matcher.test(url)) return true;
+    }
+  }
+  return false;
+}
+
+function pathWithoutQuery(path: string): string {
+  const q = path.indexOf('?');
+  return q === -1 ? path : path.slice(0, q);
+}
+
+/** `[::1]` → `::1`; other host names unchanged. */
+export function unbracket(hostname: string): string {
+  return hostname.charCodeAt(0) === 91 /* [ */ && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+}

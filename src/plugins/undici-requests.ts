@@ -1,0 +1,102 @@
+// Spans for requests made through undici: Node's bundled copy behind global `fetch` and the
+// `undici` package (`request`, `fetch`, `Client`, `Pool`, ...). Both publish the same channels.
+// Only `create` runs in the caller's async context; `headers`, `trailers` and `error` run in the
+// socket's (on a reused keep-alive socket, the first request's), so spans are found through the
+// request object, never through the active span.
+import {
+  UNDICI_REQUEST_CREATE, UNDICI_REQUEST_ERROR, UNDICI_REQUEST_HEADERS, UNDICI_REQUEST_TRAILERS,
+} from '../hooks/channels.js';
+import type { Span } from '../tracer/span.js';
+import type { Integration, IntegrationContext } from './integration.js';
+import { finishClientSpan, isIgnoredUrl, startClientSpan, traceHeaders, unbracket } from './client-span.js';
+import { Subscriptions } from './subscriptions.js';
+import { setRequestHeader } from './undici-headers.js';
+import type { UndiciRequest } from './undici-headers.js';
+
+interface Pending {
+  span: Span;
+  statusCode: number | undefined;
+}
+
+interface Origin {
+  protocol: string;
+  hostname: string;
+  port: number;
+}
+
+const origins = new Map<string, Origin | null>();
+
+function parseOrigin(origin: string): Origin | null {
+  let parsed = origins.get(origin);
+  if (parsed !== undefined) return parsed;
+  try {
+    const url = new URL(origin);
+    const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    parsed = { protocol: url.protocol, hostname: unbracket(url.hostname), port };
+  } catch {
+    parsed = null;
+  }
+  if (origins.size >= 256) origins.clear(); // bounded: a service talks to few origins
+  origins.set(origin, parsed);
+  return parsed;
+}
+
+/**
+ * An integration for the undici requests `accepts` picks (fetch or not), with `component` as its
+ * component tag.
+ */
+export function undiciRequestsIntegration(
+  name: string,
+  component: string,
+  accepts: (request: UndiciRequest) => boolean,
+): Integration {
+  const subscriptions = new Subscriptions(name);
+  const pending = new WeakMap<UndiciRequest, Pending>();
+  let errorOn4xx = false;
+
+  function onCreate(context: IntegrationContext, request: UndiciRequest): void {
+    // WebSocket handshakes and CONNECT tunnels never publish an end: they are not traced.
+    if (request.upgrade || request.method === 'CONNECT' || !accepts(request)) return;
+    const tracer = context.tracer();
+    if (tracer === null) return;
+    const originText = String(request.origin);
+    const origin = parseOrigin(originText);
+    if (origin === null) return;
+    const url = originText + request.path;
+    if (context.options.ignoreUrls.length > 0 && isIgnoredUrl(context.options.ignoreUrls, url, request.path)) return;
+    const span = startClientSpan(tracer, component, { method: request.method, url, hostname: origin.hostname, port: origin.port });
+    const headers = traceHeaders(tracer, span);
+    for (const header of Object.keys(headers)) setRequestHeader(request, header, headers[header]!);
+    pending.set(request, { span, statusCode: undefined });
+  }
+
+  function onHeaders(request: UndiciRequest, statusCode: number): void {
+    const state = pending.get(request);
+    if (state !== undefined) state.statusCode = statusCode;
+  }
+
+  function onEnd(request: UndiciRequest, error: unknown): void {
+    const state = pending.get(request);
+    if (state === undefined) return;
+    pending.delete(request);
+    finishClientSpan(state.span, state.statusCode, error, errorOn4xx);
+  }
+
+  return {
+    name,
+    enable(context: IntegrationContext): boolean {
+      if (!subscriptions.isEmpty) return true;
+      errorOn4xx = context.options.errorOn4xx;
+      subscriptions.add(context, UNDICI_REQUEST_CREATE, (message: { request: UndiciRequest }) => onCreate(context, message.request));
+      subscriptions.add(context, UNDICI_REQUEST_HEADERS, (message: { request: UndiciRequest; response: { statusCode: number } }) =>
+        onHeaders(message.request, message.response.statusCode));
+      subscriptions.add(context, UNDICI_REQUEST_TRAILERS, (message: { request: UndiciRequest }) => onEnd(message.request, undefined));
+      subscriptions.add(context, UNDICI_REQUEST_ERROR, (message: { request: UndiciRequest; error: unknown }) =>
+        onEnd(message.request, message.error ?? new Error('request failed')));
+      return true;
+    },
+    disable(): void {
+      subscriptions.removeAll();
+    },
+  };
+}
