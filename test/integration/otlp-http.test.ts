@@ -1,0 +1,194 @@
+// OtlpHttpExporter (and the tracer wired to it) against a real local HTTP server standing in for
+// an OTLP/HTTP receiver (OpenTelemetry Collector, Jaeger v2).
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { AddressInfo } from 'node:net';
+import { initTracer } from '../../src/config/init.js';
+import { InMemoryReporter } from '../../src/reporting/memory.js';
+import { OtlpHttpExporter } from '../../src/reporting/otlp-http.js';
+import type { OtlpHttpOptions } from '../../src/reporting/otlp-http.js';
+import { isInternal } from '../../src/tracer/internal-requests.js';
+import type { Span } from '../../src/tracer/span.js';
+import { decodeTraceRequest } from '../peers/otlp-schema.js';
+
+interface Received { url: string | undefined; headers: http.IncomingHttpHeaders; body: Buffer }
+
+/** Status codes to answer, in order ('hang' never answers); after the list, 200. */
+let script: (number | 'hang')[] = [];
+let received: Received[] = [];
+let server: http.Server;
+let endpoint: string;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+
+before(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+      const answer = script.shift() ?? 200;
+      if (answer === 'hang') return;
+      res.writeHead(answer, answer === 429 ? { 'Retry-After': '0' } : {}).end(answer === 200 ? '{}' : '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  process.off('unhandledRejection', onUnhandled);
+  assert.deepEqual(unhandled, [], 'no unhandled rejections');
+});
+beforeEach(() => {
+  script = [];
+  received = [];
+});
+
+const context = { serviceName: 'checkout', processTags: { hostname: 'h1' } };
+
+function spans(count: number): Span[] {
+  const reporter = new InMemoryReporter();
+  const tracer = initTracer({ serviceName: 'checkout', global: false }, { reporter });
+  for (let i = 0; i < count; i++) tracer.startSpan(`op-${i}`, { tags: { index: i } }).finish();
+  return [...reporter.finishedSpans()];
+}
+
+function exporter(options: Partial<OtlpHttpOptions> = {}, messages: string[] = []): OtlpHttpExporter {
+  const logger = { error: (m: string) => messages.push(m), warn: (m: string) => messages.push(m) };
+  return new OtlpHttpExporter({ endpoint, retryDelayMs: 10, ...options }, { ...context, logger });
+}
+
+async function closedPort(): Promise<number> {
+  const probe = http.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+describe('OtlpHttpExporter', () => {
+  test('POSTs application/x-protobuf that decodes as an ExportTraceServiceRequest', async () => {
+    const e = exporter();
+    assert.deepEqual(await e.export(spans(5)), { sent: 5, droppedTooLarge: 0, failed: 0 });
+    assert.equal(received.length, 1);
+    const request = received[0]!;
+    assert.equal(request.url, '/v1/traces');
+    assert.equal(request.headers['content-type'], 'application/x-protobuf');
+    assert.equal(request.headers['content-length'], String(request.body.length));
+    const decoded = decodeTraceRequest(request.body);
+    assert.deepEqual(decoded.resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.name), ['op-0', 'op-1', 'op-2', 'op-3', 'op-4']);
+    await e.shutdown();
+  });
+
+  test('protocol json POSTs application/json in the OTLP/JSON shape', async () => {
+    const e = exporter({ protocol: 'json' });
+    assert.deepEqual(await e.export(spans(2)), { sent: 2, droppedTooLarge: 0, failed: 0 });
+    assert.equal(received[0]!.headers['content-type'], 'application/json');
+    const body = JSON.parse(received[0]!.body.toString('utf8')) as { resourceSpans: { scopeSpans: { spans: { name: string; traceId: string }[] }[] }[] };
+    const sent = body.resourceSpans[0]!.scopeSpans[0]!.spans;
+    assert.deepEqual(sent.map((s) => s.name), ['op-0', 'op-1']);
+    assert.match(sent[0]!.traceId, /^[0-9a-f]{32}$/);
+    await e.shutdown();
+  });
+
+  test('custom headers are sent; their values never appear in logs', async () => {
+    const messages: string[] = [];
+    const e = exporter({ headers: { 'x-api-key': 'secret-value-123', Authorization: 'Bearer secret-token-456' } }, messages);
+    script = [401];
+    assert.deepEqual(await e.export(spans(1)), { sent: 0, droppedTooLarge: 0, failed: 1 });
+    assert.equal(received.length, 1, '401 is not retried');
+    assert.equal(received[0]!.headers['x-api-key'], 'secret-value-123');
+    assert.equal(received[0]!.headers.authorization, 'Bearer secret-token-456');
+    assert.ok(messages.some((m) => m.includes('401')), messages.join('\n'));
+    assert.ok(messages.every((m) => !m.includes('secret')), messages.join('\n'));
+    await e.shutdown();
+  });
+
+  test('retries 503, 429 and 502 with backoff, then succeeds', async () => {
+    const e = exporter();
+    script = [503, 429, 502];
+    assert.deepEqual(await e.export(spans(3)), { sent: 3, droppedTooLarge: 0, failed: 0 });
+    assert.equal(received.length, 4);
+    assert.ok(received.every((r) => r.body.equals(received[0]!.body)), 'the same body each attempt');
+    await e.shutdown();
+  });
+
+  test('gives up after maxRetries and counts the spans as failed', async () => {
+    const e = exporter({ maxRetries: 2 });
+    script = [503, 503, 503, 503];
+    assert.deepEqual(await e.export(spans(4)), { sent: 0, droppedTooLarge: 0, failed: 4 });
+    assert.equal(received.length, 3);
+    await e.shutdown();
+  });
+
+  test('a receiver that never answers times out and is retried within bounds', async () => {
+    const e = exporter({ timeoutMs: 100, maxRetries: 1 });
+    script = ['hang', 'hang'];
+    const started = Date.now();
+    assert.deepEqual(await e.export(spans(1)), { sent: 0, droppedTooLarge: 0, failed: 1 });
+    assert.equal(received.length, 2);
+    assert.ok(Date.now() - started < 2000);
+    await e.shutdown();
+  });
+
+  test('collector down: failures counted, nothing thrown or rejected, fault logged once', async () => {
+    const messages: string[] = [];
+    const e = new OtlpHttpExporter({ endpoint: `http://127.0.0.1:${await closedPort()}/v1/traces`, retryDelayMs: 5, maxRetries: 2 },
+      { ...context, logger: { error: (m: string) => messages.push(m) } });
+    assert.deepEqual(await e.export(spans(3)), { sent: 0, droppedTooLarge: 0, failed: 3 });
+    assert.deepEqual(await e.export(spans(2)), { sent: 0, droppedTooLarge: 0, failed: 2 });
+    assert.equal(messages.length, 1, messages.join('\n'));
+    assert.match(messages[0]!, /ECONNREFUSED/);
+    await e.shutdown();
+    assert.deepEqual(await e.export(spans(1)), { sent: 0, droppedTooLarge: 0, failed: 1 }, 'after shutdown');
+  });
+
+  test('requests go through an agent marked internal (never traced by our HTTP instrumentation)', async () => {
+    const agents: unknown[] = [];
+    const onStart = (message: unknown): void => { agents.push((message as { request: http.ClientRequest }).request.agent); };
+    diagnosticsChannel.subscribe('http.client.request.start', onStart);
+    try {
+      const e = exporter();
+      await e.export(spans(1));
+      await e.shutdown();
+    } finally {
+      diagnosticsChannel.unsubscribe('http.client.request.start', onStart);
+    }
+    assert.equal(agents.length, 1);
+    assert.equal(isInternal(agents[0]), true);
+  });
+});
+
+describe('a tracer configured for OTLP', () => {
+  test('exporter otlp delivers finished spans with config headers; stats count them', async () => {
+    const tracer = initTracer({
+      serviceName: 'checkout',
+      global: false,
+      reporter: { exporter: 'otlp', otlpEndpoint: endpoint, headers: { 'x-tenant': 'blue' } },
+    });
+    await tracer.startActiveSpan('parent', async () => {
+      tracer.startSpan('child').finish();
+    });
+    await tracer.close();
+    assert.equal(received.length, 1);
+    assert.equal(received[0]!.headers['x-tenant'], 'blue');
+    const sent = decodeTraceRequest(received[0]!.body).resourceSpans[0]!;
+    assert.deepEqual(sent.scopeSpans[0]!.spans.map((s) => s.name), ['child', 'parent']);
+    assert.deepEqual(sent.resource.attributes.find((a) => a.key === 'service.name')?.value, { stringValue: 'checkout' });
+    const stats = tracer.stats();
+    assert.equal(stats['reported'], 2);
+    assert.equal(stats['sendFailures'], 0);
+  });
+
+  test('exporter otlp-json sends JSON', async () => {
+    const tracer = initTracer({ serviceName: 'checkout', global: false, reporter: { exporter: 'otlp-json', otlpEndpoint: endpoint } });
+    tracer.startSpan('one').finish();
+    await tracer.close();
+    assert.equal(received[0]!.headers['content-type'], 'application/json');
+  });
+});
