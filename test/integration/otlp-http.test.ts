@@ -150,7 +150,7 @@ describe('OtlpHttpExporter', () => {
 
   test('requests go through an agent marked internal (never traced by our HTTP instrumentation)', async () => {
     const agents: unknown[] = [];
-    const onStart = (message: unknown): void => { agents.push((message as { request: http.ClientRequest }).request.agent); };
+    const onStart = (message: unknown): void => { agents.push((message as { request: { agent?: unknown } }).request.agent); };
     diagnosticsChannel.subscribe('http.client.request.start', onStart);
     try {
       const e = exporter();
