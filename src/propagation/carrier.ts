@@ -35,8 +35,16 @@ function list(value: unknown): string | undefined {
   return strings.length > 0 ? strings.join(',') : undefined;
 }
 
+/** Whether `key` starts with `lower` (lowercase letters, digits, dashes), in any case. */
 function named(key: string, lower: string): boolean {
-  return key === lower || key.toLowerCase() === lower;
+  if (key === lower) return true;
+  for (let i = 0; i < lower.length; i++) {
+    const expected = lower.charCodeAt(i);
+    const code = key.charCodeAt(i);
+    // Only letters fold: '-' | 0x20 would also match a carriage return.
+    if (code !== expected && (expected < 0x61 || (code | 0x20) !== expected)) return false;
+  }
+  return true;
 }
 
 /** Stores `record[key]` if `key` names a trace header; returns whether it did. */
@@ -47,7 +55,7 @@ function take(headers: TraceHeaders, key: string, record: Record<string, unknown
   switch (key.charCodeAt(0) | 0x20) {
     case 0x75: // u
       if (length === 13 && named(key, 'uber-trace-id')) return (headers.uberTraceId = single(record[key])) !== undefined;
-      if (length > 8 && named(key.slice(0, 8), UBERCTX)) {
+      if (length > 8 && named(key, UBERCTX)) {
         const text = single(record[key]);
         if (text === undefined) return false;
         (headers.uberctx ??= []).push(key.slice(8), text);

@@ -1,18 +1,20 @@
-// Header ids are parsed straight from char codes into int32 words: no substrings, no regexes,
-// nothing allocated for input that turns out to be malformed.
+// Header ids are parsed straight from char codes into int32 words: no substrings, no regexes.
 
-/** Value of one hex digit, or -1. Uppercase digits count only when `allowUpper`. */
-function hexDigit(code: number, allowUpper: boolean): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  if (allowUpper && code >= 65 && code <= 70) return code - 55;
-  return -1;
+// Digit values by char code, -1 for non-digits: a table lookup beats a chain of range tests.
+const LOWER_DIGITS = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) LOWER_DIGITS[48 + i] = i;
+for (let i = 0; i < 6; i++) LOWER_DIGITS[97 + i] = 10 + i;
+const ANY_CASE_DIGITS = LOWER_DIGITS.slice();
+for (let i = 0; i < 6; i++) ANY_CASE_DIGITS[65 + i] = 10 + i;
+
+function digitTable(allowUpper: boolean): Int8Array {
+  return allowUpper ? ANY_CASE_DIGITS : LOWER_DIGITS;
 }
 
 /**
  * Parses the hex digits `text[start, end)` into `words` int32 words written to `out` from
  * `offset`, right-aligned (shorter input means leading zeros, as Jaeger sends). Returns false for
- * empty, too long or non-hex input; `out` is then left partly written.
+ * empty, too long or non-hex input (`out` may then hold part of it).
  */
 export function readHexWords(
   text: string,
@@ -25,23 +27,39 @@ export function readHexWords(
 ): boolean {
   const length = end - start;
   if (length <= 0 || length > words * 8) return false;
-  for (let i = 0; i < words; i++) out[offset + i] = 0;
-  for (let k = start; k < end; k++) {
-    const digit = hexDigit(text.charCodeAt(k), allowUpper);
-    if (digit < 0) return false;
-    const fromRight = end - 1 - k;
-    out[offset + words - 1 - (fromRight >> 3)]! |= digit << ((fromRight & 7) * 4);
+  const table = digitTable(allowUpper);
+  let k = start;
+  let invalid = 0;
+  // Digits left of the input's first one are implicit zeros; each word is built in a local.
+  let missing = words * 8 - length;
+  for (let w = 0; w < words; w++) {
+    let word = 0;
+    let digits = 8;
+    if (missing > 0) {
+      const skip = missing > 8 ? 8 : missing;
+      digits -= skip;
+      missing -= skip;
+    }
+    for (; digits > 0; digits--) {
+      const code = text.charCodeAt(k++);
+      const digit = code < 128 ? table[code]! : -1;
+      invalid |= digit;
+      word = (word << 4) | (digit & 15);
+    }
+    out[offset + w] = word;
   }
-  return true;
+  return invalid >= 0;
 }
 
 /** Value of the one or two hex digits `text[start, end)`, or -1. */
 export function parseHexByte(text: string, start: number, end: number, allowUpper: boolean): number {
   const length = end - start;
   if (length < 1 || length > 2) return -1;
+  const table = digitTable(allowUpper);
   let value = 0;
   for (let k = start; k < end; k++) {
-    const digit = hexDigit(text.charCodeAt(k), allowUpper);
+    const code = text.charCodeAt(k);
+    const digit = code < 128 ? table[code]! : -1;
     if (digit < 0) return -1;
     value = value * 16 + digit;
   }
