@@ -4,9 +4,11 @@ import type { Integration } from './integration.js';
 import { httpClientIntegration } from './http-client.js';
 import { fetchIntegration } from './fetch.js';
 import { undiciIntegration } from './undici.js';
+import { httpServerIntegration } from './http-server.js';
 
 export const integrations: readonly Integration[] = [
   httpClientIntegration,
   fetchIntegration,
   undiciIntegration,
+  httpServerIntegration,
 ];
