@@ -101,7 +101,8 @@ function baggageOf(context: SpanContext): Record<string, string> {
 function assertSendable(carrier: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(carrier)) {
     assert.doesNotThrow(() => validateHeaderName(name), `header name ${JSON.stringify(name)}`);
-    assert.doesNotThrow(() => validateHeaderValue(name, value), `header value of ${name}`);
+    assert.equal(typeof value, 'string');
+    assert.doesNotThrow(() => validateHeaderValue(name, value as string), `header value of ${name}`);
   }
 }
 
