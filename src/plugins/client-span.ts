@@ -14,9 +14,14 @@ export interface ClientTarget {
   port: number;
 }
 
-/** A child of the active span, named for the method, with the OpenTracing client tags. */
-export function startClientSpan(tracer: Tracer, component: string, target: ClientTarget): Span {
-  const span = tracer.startSpan(target.method);
+/**
+ * A span named for the method, with the OpenTracing client tags: a child of `parent` when given
+ * (null: a root span), else of the active span.
+ */
+export function startClientSpan(tracer: Tracer, component: string, target: ClientTarget, parent?: Span | null): Span {
+  const span = parent === undefined
+    ? tracer.startSpan(target.method)
+    : tracer.startSpan(target.method, { childOf: parent, ignoreActiveSpan: true });
   if (!span.isRecording) return span;
   span.setTag('span.kind', 'client');
   span.setTag('component', component);

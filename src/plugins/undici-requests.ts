@@ -1,12 +1,16 @@
 // Spans for requests made through undici: Node's bundled copy behind global `fetch` and the
 // `undici` package (`request`, `fetch`, `Client`, `Pool`, ...). Both publish the same channels.
-// Only `create` runs in the caller's async context; `headers`, `trailers` and `error` run in the
-// socket's (on a reused keep-alive socket, the first request's), so spans are found through the
-// request object, never through the active span.
+// `headers`, `trailers` and `error` run in the socket's async context (on a reused keep-alive
+// socket, the first request's), so spans are found through the request object, never through the
+// active span. `create` usually runs in the caller's context, but not when a Pool queued the
+// request until a connection was free: then the parent is read from the request's handler when
+// that is an AsyncResource (undici's `request`/`stream`/`pipeline` handlers are).
+import { AsyncResource } from 'node:async_hooks';
 import {
   UNDICI_REQUEST_CREATE, UNDICI_REQUEST_ERROR, UNDICI_REQUEST_HEADERS, UNDICI_REQUEST_TRAILERS,
 } from '../hooks/channels.js';
 import type { Span } from '../tracer/span.js';
+import type { Tracer } from '../tracer/tracer.js';
 import type { Integration, IntegrationContext } from './integration.js';
 import { finishClientSpan, isIgnoredUrl, startClientSpan, traceHeaders, unbracket } from './client-span.js';
 import { Subscriptions } from './subscriptions.js';
@@ -25,6 +29,24 @@ interface Origin {
 }
 
 const origins = new Map<string, Origin | null>();
+// The symbol under which undici's Request keeps its handler, per Request class (ours to find).
+const handlerKeys = new WeakMap<object, symbol | null>();
+
+function handlerOf(request: UndiciRequest): unknown {
+  const prototype = Object.getPrototypeOf(request) as object;
+  let key = handlerKeys.get(prototype);
+  if (key === undefined) {
+    key = Object.getOwnPropertySymbols(request).find((symbol) => symbol.description === 'handler') ?? null;
+    handlerKeys.set(prototype, key);
+  }
+  return key === null ? undefined : (request as unknown as Record<symbol, unknown>)[key];
+}
+
+/** The span active where the request was made, when its handler remembers; else undefined. */
+function callerSpan(tracer: Tracer, request: UndiciRequest): Span | null | undefined {
+  const handler = handlerOf(request);
+  return handler instanceof AsyncResource ? handler.runInAsyncScope(() => tracer.activeSpan()) : undefined;
+}
 
 function parseOrigin(origin: string): Origin | null {
   let parsed = origins.get(origin);
@@ -64,7 +86,8 @@ export function undiciRequestsIntegration(
     if (origin === null) return;
     const url = originText + request.path;
     if (context.options.ignoreUrls.length > 0 && isIgnoredUrl(context.options.ignoreUrls, url, request.path)) return;
-    const span = startClientSpan(tracer, component, { method: request.method, url, hostname: origin.hostname, port: origin.port });
+    const target = { method: request.method, url, hostname: origin.hostname, port: origin.port };
+    const span = startClientSpan(tracer, component, target, callerSpan(tracer, request));
     const headers = traceHeaders(tracer, span);
     for (const header of Object.keys(headers)) setRequestHeader(request, header, headers[header]!);
     pending.set(request, { span, statusCode: undefined });

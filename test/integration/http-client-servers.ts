@@ -9,6 +9,8 @@ export interface SeenRequest {
   method: string;
   url: string;
   rawHeaders: string[];
+  /** The client's port: the same for requests that shared a keep-alive connection. */
+  remotePort: number | undefined;
 }
 
 export interface TestServer {
@@ -64,7 +66,7 @@ function route(req: http.IncomingMessage, res: http.ServerResponse): void {
 async function listen(server: http.Server, protocol: 'http' | 'https', host: string): Promise<TestServer> {
   const seen: SeenRequest[] = [];
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', rawHeaders: req.rawHeaders });
+    seen.push({ method: req.method ?? '', url: req.url ?? '', rawHeaders: req.rawHeaders, remotePort: req.socket.remotePort });
     route(req, res);
   });
   await new Promise<void>((resolve, reject) => {
