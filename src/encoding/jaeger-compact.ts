@@ -67,7 +67,11 @@ function writeTag(buf: Buffer, off: number, key: string, value: WireValue): numb
     buf[off++] = V_STR;
     off = writeString(buf, off, value);
   } else if (typeof value === 'number') {
-    if (isLong(value)) {
+    if ((value | 0) === value) {
+      buf[off++] = TAG_LONG << 1;
+      buf[off++] = V_LONG;
+      off = writeZigzag32(buf, off, value); // an int32's i64 zigzag is its i32 zigzag
+    } else if (isLong(value)) {
       buf[off++] = TAG_LONG << 1;
       buf[off++] = V_LONG;
       off = writeZigzag64(buf, off, highWord(value), lowWord(value));

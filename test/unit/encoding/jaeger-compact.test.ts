@@ -97,6 +97,14 @@ describe('compact jaeger.thrift Span', () => {
     assert.equal(encode(span), expected);
   });
 
+  test('LONG tags across the int32 fast path and the 64-bit path agree with the reference', () => {
+    for (const value of [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1, -(2 ** 53), 2 ** 62]) {
+      const encoded = encode(fixedSpan({ tags: { v: value } }));
+      const expected = '19' + '1c' + '1801' + ascii('v') + '15' + '06' + '46' + referenceZigzag(BigInt(value)) + '00' + '00';
+      assert.ok(encoded.endsWith(expected), `${value}: ${encoded}`);
+    }
+  });
+
   test('values that are not strings, numbers, booleans or bytes become STRING tags', () => {
     const circular: Record<string, unknown> = {};
     circular['self'] = circular;
