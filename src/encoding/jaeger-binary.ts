@@ -25,9 +25,10 @@ function writeTag(buf: Buffer, off: number, key: string, value: WireValue): numb
     off = writeString(buf, off, value);
   } else if (typeof value === 'number') {
     if (isLong(value)) {
+      const int32 = (value | 0) === value;
       off = writeI32(buf, off, TAG_LONG);
       off = writeFieldHeader(buf, off, BINARY_I64, 6);
-      off = writeI64(buf, off, highWord(value), lowWord(value));
+      off = writeI64(buf, off, int32 ? value >> 31 : highWord(value), int32 ? value : lowWord(value));
     } else {
       off = writeI32(buf, off, TAG_DOUBLE);
       off = writeFieldHeader(buf, off, BINARY_DOUBLE, 4);

@@ -53,6 +53,15 @@ describe('binary jaeger.thrift Span', () => {
     assert.equal(encode(span), expected);
   });
 
+  test('LONG tags at the int32 and int64 boundaries', () => {
+    for (const value of [0, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1, -(2 ** 53)]) {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64BE(BigInt(value));
+      const expected = '0f000a' + '0c' + i32(1) + tagHead('v', 3) + '0a0006' + b.toString('hex') + '00' + '00';
+      assert.ok(encode(fixedSpan({ tags: { v: value } })).endsWith(expected), String(value));
+    }
+  });
+
   test('references, logs, 128-bit ids and flags', () => {
     const other = contextOf([0, 3, 0, 4], [0, 5]);
     const span = fixedSpan({
