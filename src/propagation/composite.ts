@@ -54,22 +54,23 @@ export class CompositePropagation implements Propagation {
   inject(context: SpanContext, format: string, carrier: unknown): void {
     if (!isTextFormat(format) || carrier === null || typeof carrier !== 'object') return;
     const writes: string[] = [];
-    for (const propagator of this.propagators) propagator.inject(context, writes);
+    const http = format === FORMAT_HTTP_HEADERS;
+    for (const propagator of this.propagators) propagator.inject(context, writes, http);
     writeHeaders(carrier as Record<string, unknown>, writes, this.owned);
   }
 
   extract(format: string, carrier: unknown): SpanContext | null {
     if (!isTextFormat(format) || carrier === null || typeof carrier !== 'object') return null;
     const headers = readTraceHeaders(carrier);
-    return headers === null ? null : this.contextFrom(headers);
+    return headers === null ? null : this.contextFrom(headers, format === FORMAT_HTTP_HEADERS);
   }
 
-  private contextFrom(headers: TraceHeaders): SpanContext | null {
+  private contextFrom(headers: TraceHeaders, http: boolean): SpanContext | null {
     let context: SpanContext | null = null;
     for (let i = 0; i < this.contextReaders.length && context === null; i++) {
       context = this.contextReaders[i]!.extractContext!(headers);
     }
-    const baggage = this.baggageFrom(headers);
+    const baggage = this.baggageFrom(headers, http);
     const debugId = this.readsDebugId ? readDebugId(headers) : null;
     if (context === null) {
       // No ids, but baggage or a debug id still shape the root span the tracer starts.
@@ -81,10 +82,10 @@ export class CompositePropagation implements Propagation {
     return context;
   }
 
-  private baggageFrom(headers: TraceHeaders): SpanContext['baggage'] {
+  private baggageFrom(headers: TraceHeaders, http: boolean): SpanContext['baggage'] {
     if (this.baggageReaders.length === 0) return null;
     const builder = new BaggageBuilder();
-    for (const reader of this.baggageReaders) reader.extractBaggage!(headers, builder);
+    for (const reader of this.baggageReaders) reader.extractBaggage!(headers, builder, http);
     return builder.result();
   }
 }

@@ -7,8 +7,9 @@ import type { Propagator } from './propagator.js';
 import { parseBaggageList } from './w3c-baggage.js';
 
 // Jaeger's native format: `uber-trace-id: {trace}:{span}:{parent}:{flags}`, baggage in
-// `uberctx-{key}` headers (URL-encoded values), plus `jaeger-debug-id` and `jaeger-baggage`
-// (`k1=v1, k2=v2`) that let a curl user force a debug trace.
+// `uberctx-{key}` headers, plus `jaeger-debug-id` and `jaeger-baggage` (`k1=v1, k2=v2`) that let a
+// curl user force a debug trace. As in jaeger-client, baggage values are URL-encoded in
+// FORMAT_HTTP_HEADERS and plain in FORMAT_TEXT_MAP (any string may travel there).
 
 const UBER_TRACE_ID = 'uber-trace-id';
 const BAGGAGE_PREFIX = 'uberctx-';
@@ -49,19 +50,20 @@ export function readDebugId(headers: TraceHeaders): string | null {
   return percentDecode(value) ?? value;
 }
 
-function extractBaggage(headers: TraceHeaders, baggage: BaggageBuilder): void {
+function extractBaggage(headers: TraceHeaders, baggage: BaggageBuilder, http: boolean): void {
   const pairs = headers.uberctx;
   if (pairs !== null) {
     for (let i = 0; i < pairs.length && !baggage.isFull; i += 2) {
       const value = pairs[i + 1]!;
+      if (value.length > MAX_BAGGAGE_BYTES) continue;
       // As jaeger-client does, a value whose escapes are malformed is taken as it is.
-      if (value.length <= MAX_BAGGAGE_BYTES) baggage.addFallback(pairs[i]!, percentDecode(value) ?? value);
+      baggage.addFallback(pairs[i]!, http ? percentDecode(value) ?? value : value);
     }
   }
   if (headers.jaegerBaggage !== undefined) parseBaggageList(headers.jaegerBaggage, baggage, true);
 }
 
-function inject(context: SpanContext, writes: string[]): void {
+function inject(context: SpanContext, writes: string[], http: boolean): void {
   const traceId = traceIdHex(context.traceWords, context.toTraceId());
   writes.push(UBER_TRACE_ID, `${traceId}:${context.toSpanId()}:${context.parentSpanId() ?? '0'}:${(context.flags & 0xff).toString(16)}`);
   const baggage = context.baggage;
@@ -71,7 +73,7 @@ function inject(context: SpanContext, writes: string[]): void {
   for (const key of Object.keys(baggage)) {
     // A key that is no HTTP token would make an invalid header name (Node throws on it).
     if (!TOKEN.test(key)) continue;
-    const value = percentEncode(baggage[key]!);
+    const value = http ? percentEncode(baggage[key]!) : baggage[key]!;
     if (value === null || bytes + key.length + value.length > MAX_BAGGAGE_BYTES) continue;
     bytes += key.length + value.length;
     writes.push(BAGGAGE_PREFIX + key, value);

@@ -8,8 +8,8 @@ export interface Propagator {
   readonly fields: readonly string[];
   /** The remote context in `headers`, or null when absent or malformed. */
   extractContext?(headers: TraceHeaders): SpanContext | null;
-  /** Adds the baggage this format carries in `headers`. */
-  extractBaggage?(headers: TraceHeaders, baggage: BaggageBuilder): void;
+  /** Adds the baggage this format carries in `headers`; `http` is false for FORMAT_TEXT_MAP. */
+  extractBaggage?(headers: TraceHeaders, baggage: BaggageBuilder, http: boolean): void;
   /** Appends the headers for `context` to `writes` as [name, value, ...]. */
-  inject(context: SpanContext, writes: string[]): void;
+  inject(context: SpanContext, writes: string[], http: boolean): void;
 }

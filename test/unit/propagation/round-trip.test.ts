@@ -114,9 +114,9 @@ describe('exact header values', () => {
     assert.ok(context !== null);
     return context;
   };
-  const inject = (context: SpanContext): Carrier => {
+  const inject = (context: SpanContext, format = FORMAT_HTTP_HEADERS): Carrier => {
     const carrier: Carrier = {};
-    tracer.inject(context, FORMAT_TEXT_MAP, carrier);
+    tracer.inject(context, format, carrier);
     return carrier;
   };
 
@@ -143,6 +143,10 @@ describe('exact header values', () => {
       'x-b3-parentspanid': 'a3ce929d0e0e4736',
       'x-b3-sampled': '1',
     });
+    const textMap = inject(context, FORMAT_TEXT_MAP);
+    assert.equal(textMap['uberctx-tenant'], 'acme corp', 'uberctx-* values are plain in a text map, as jaeger-client writes them');
+    assert.equal(textMap.baggage, 'tenant=acme%20corp', 'the W3C header is always percent-encoded');
+    assert.equal(tracer.extract(FORMAT_TEXT_MAP, { ...textMap, baggage: undefined })?.baggage?.tenant, 'acme corp');
   });
 
   test('a 64-bit trace id is read with leading zeros dropped and written as 16 digits', () => {
