@@ -29,6 +29,9 @@ export interface JaegerHttpOptions {
 /** Request bodies stay below this; a batch is split into as many requests as needed. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
+/** `shutdown` waits at most this long (and at most one attempt's timeout) for requests in flight. */
+const SHUTDOWN_WAIT_MS = 2000;
+
 type Outcome = 'sent' | 'retry' | 'failed';
 
 function nothingSent(failed: number): ExportResult {
@@ -63,6 +66,7 @@ export class JaegerHttpExporter implements Exporter {
   private readonly maxRetries: number;
   private readonly retryDelayMs: number;
   private readonly inFlight = new Set<Promise<ExportResult>>();
+  private readonly requests = new Set<http.ClientRequest>();
   private closed = false;
 
   constructor(options: JaegerHttpOptions, context: ExporterContext) {
@@ -106,11 +110,21 @@ export class JaegerHttpExporter implements Exporter {
     return work;
   }
 
-  /** Lets exports in flight finish their attempts (each bounded by `timeoutMs`), then frees sockets. */
+  /**
+   * Lets requests in flight finish (at most one attempt's timeout, at most 2 s) without retrying
+   * them, then aborts what is left (counted as failed) and frees the sockets.
+   */
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.min(this.timeoutMs, SHUTDOWN_WAIT_MS));
+      timer.unref();
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    clearTimeout(timer);
+    for (const request of this.requests) request.destroy();
     this.agent.destroy();
   }
 
@@ -130,31 +144,37 @@ export class JaegerHttpExporter implements Exporter {
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attempt(batch);
       if (outcome === 'sent') return true;
-      if (outcome === 'failed' || attempt >= this.maxRetries) return false;
+      // The reporter flushes (with retries) before it shuts an exporter down: none start after.
+      if (outcome === 'failed' || attempt >= this.maxRetries || this.closed) return false;
       await delay(this.retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2));
+      if (this.closed) return false;
+    }
+  }
+
+  private open(batch: EncodedBatch): http.ClientRequest | null {
+    try {
+      return this.transport.request({ ...this.requestOptions, headers: { ...this.headers, 'Content-Length': String(batch.byteLength) } });
+    } catch (error) {
+      this.faults.report('jaeger-http request', error);
+      return null;
     }
   }
 
   private attempt(batch: EncodedBatch): Promise<Outcome> {
+    const request = this.open(batch);
+    if (request === null) return Promise.resolve('failed');
+    this.requests.add(request);
     return new Promise((resolve) => {
       let settled = false;
-      let timer: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => request.destroy(new Error(`no response within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer.unref();
       const settle = (outcome: Outcome): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.requests.delete(request);
         resolve(outcome);
       };
-      let request: http.ClientRequest;
-      try {
-        request = this.transport.request({ ...this.requestOptions, headers: { ...this.headers, 'Content-Length': String(batch.byteLength) } });
-      } catch (error) {
-        this.faults.report('jaeger-http request', error);
-        settle('failed');
-        return;
-      }
-      timer = setTimeout(() => request.destroy(new Error(`no response within ${this.timeoutMs} ms`)), this.timeoutMs);
-      timer.unref();
       request.on('error', (error: NodeJS.ErrnoException) => {
         this.faults.report(`jaeger-http ${error.code ?? 'error'}`, error);
         settle('retry');

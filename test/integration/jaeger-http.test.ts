@@ -178,14 +178,26 @@ describe('JaegerHttpExporter', () => {
     assert.equal(isInternal(agents[0]), true);
   });
 
-  test('shutdown waits for the export in flight; later exports fail at once', async () => {
-    script = [503];
+  test('shutdown waits for the request in flight; later exports fail at once', async () => {
     const e = exporter();
     const pending = e.export(spans(3));
     await e.shutdown();
     assert.deepEqual(await pending, { sent: 3, droppedTooLarge: 0, failed: 0 });
     assert.deepEqual(await e.export(spans(2)), { sent: 0, droppedTooLarge: 0, failed: 2 });
     await e.shutdown();
+  });
+
+  test('shutdown: a request in flight gets its timeout, no retry, and the spans count as failed', async () => {
+    script = ['hang'];
+    const e = exporter({ timeoutMs: 300, maxRetries: 2 });
+    const pending = e.export(spans(2));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await e.shutdown();
+    assert.deepEqual(await pending, { sent: 0, droppedTooLarge: 0, failed: 2 });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= 200 && elapsed < 1000, `shutdown took ${elapsed} ms`);
+    assert.equal(received.length, 1, 'no retry once shut down');
   });
 
   test('an endpoint that is not an http(s) URL is a TypeError at construction', () => {
