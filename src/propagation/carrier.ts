@@ -18,6 +18,10 @@ export class TraceHeaders {
   b3ParentSpanId: string | undefined = undefined;
   b3Sampled: string | undefined = undefined;
   b3Flags: string | undefined = undefined;
+
+  get hasBaggage(): boolean {
+    return this.uberctx !== null || this.baggage !== undefined || this.jaegerBaggage !== undefined;
+  }
 }
 
 const UBERCTX = 'uberctx-';

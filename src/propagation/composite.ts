@@ -83,7 +83,7 @@ export class CompositePropagation implements Propagation {
   }
 
   private baggageFrom(headers: TraceHeaders, http: boolean): SpanContext['baggage'] {
-    if (this.baggageReaders.length === 0) return null;
+    if (this.baggageReaders.length === 0 || !headers.hasBaggage) return null;
     const builder = new BaggageBuilder();
     for (const reader of this.baggageReaders) reader.extractBaggage!(headers, builder, http);
     return builder.result();
