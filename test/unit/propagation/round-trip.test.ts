@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { FORMAT_HTTP_HEADERS, FORMAT_TEXT_MAP } from 'opentracing';
 import { createTestTracer } from '../../../src/testing/index.js';
 import type { PropagatorName } from '../../../src/config/options.js';
-import type { SpanContext } from '../../../src/tracer/span-context.js';
 
 type Carrier = Record<string, unknown>;
 
