@@ -1,0 +1,72 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestTracer } from '../../../src/testing/index.js';
+import { finishClientSpan, isIgnoredUrl, startClientSpan, traceHeaders, unbracket } from '../../../src/plugins/client-span.js';
+
+describe('client spans', () => {
+  test('peer.ipv4 / peer.ipv6 only for real IP addresses', () => {
+    const { tracer, finishedSpans } = createTestTracer();
+    for (const hostname of ['10.1.2.3', '::1', 'example.com', '1.2.3', 'localhost']) {
+      startClientSpan(tracer, 'test', { method: 'GET', url: `http://${hostname}/`, hostname, port: 80 }).finish();
+    }
+    assert.deepEqual(finishedSpans().map((s) => [s.tags['peer.ipv4'], s.tags['peer.ipv6']]), [
+      ['10.1.2.3', undefined],
+      [undefined, '::1'],
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
+  });
+
+  test('an explicit parent, an explicit root, or the active span', () => {
+    const { tracer, finishedSpans } = createTestTracer();
+    const target = { method: 'GET', url: 'http://h/', hostname: 'h', port: 80 };
+    const other = tracer.startSpan('other');
+    tracer.startActiveSpan('active', (active) => {
+      startClientSpan(tracer, 'test', target).finish();
+      startClientSpan(tracer, 'test', target, other).finish();
+      startClientSpan(tracer, 'test', target, null).finish();
+      const [fromActive, fromOther, root] = finishedSpans();
+      assert.equal(fromActive!.parentSpanId, active.context().toSpanId());
+      assert.equal(fromOther!.parentSpanId, other.context().toSpanId());
+      assert.equal(root!.parentSpanId, null);
+    });
+  });
+
+  test('finish: status, 5xx errors, 4xx only when asked, failures logged', () => {
+    const { tracer, finishedSpans } = createTestTracer();
+    const target = { method: 'GET', url: 'http://h/', hostname: 'h', port: 80 };
+    finishClientSpan(startClientSpan(tracer, 't', target), 500, undefined, false);
+    finishClientSpan(startClientSpan(tracer, 't', target), 404, undefined, false);
+    finishClientSpan(startClientSpan(tracer, 't', target), 404, undefined, true);
+    finishClientSpan(startClientSpan(tracer, 't', target), undefined, new Error('boom'), false);
+    const spans = finishedSpans();
+    assert.deepEqual(spans.map((s) => [s.tags['http.status_code'], s.tags.error]), [
+      [500, true], [404, undefined], [404, true], [undefined, true],
+    ]);
+    assert.equal(spans[3]!.logs[0]!.fields.message, 'boom');
+  });
+
+  test('trace headers in the configured formats', () => {
+    const { tracer } = createTestTracer({ propagators: ['tracecontext', 'jaeger'] });
+    const span = startClientSpan(tracer, 't', { method: 'GET', url: 'http://h/', hostname: 'h', port: 80 });
+    const headers = traceHeaders(tracer, span);
+    assert.equal(headers.traceparent, `00-${span.context().toTraceId()}-${span.context().toSpanId()}-01`);
+    assert.ok(headers['uber-trace-id']!.startsWith(span.context().toTraceId()));
+  });
+
+  test('ignoreUrls: string prefix or exact path, RegExp on the full URL (also /g ones, repeatedly)', () => {
+    const matchers = ['http://a/health', '/ready', /metrics$/g];
+    assert.equal(isIgnoredUrl(matchers, 'http://a/health/live', '/health/live'), true);
+    assert.equal(isIgnoredUrl(matchers, 'http://b/ready?x=1', '/ready?x=1'), true);
+    assert.equal(isIgnoredUrl(matchers, 'http://b/readyz', '/readyz'), false);
+    assert.equal(isIgnoredUrl(matchers, 'http://b/x/metrics', '/x/metrics'), true);
+    assert.equal(isIgnoredUrl(matchers, 'http://b/x/metrics', '/x/metrics'), true);
+    assert.equal(isIgnoredUrl(matchers, 'http://b/orders', '/orders'), false);
+  });
+
+  test('unbracket', () => {
+    assert.equal(unbracket('[::1]'), '::1');
+    assert.equal(unbracket('example.com'), 'example.com');
+  });
+});
