@@ -40,13 +40,13 @@ describe('replaceMethod', () => {
     const restore = replaceMethod(target, 'add', (fn) => function (this: unknown, ...args: never[]) {
       calls.push(args);
       return fn.apply(this, args);
-    });
+    } as typeof fn);
     assert.notEqual(target.add, original);
     assert.equal(target.add.name, 'add');
     assert.equal(target.add(5), 15);
     assert.throws(() => target.add(-1), RangeError);
     assert.deepEqual(calls, [[5], [-1]]);
-    const again = replaceMethod(target, 'add', () => () => 0);
+    const again = replaceMethod(target, 'add', (fn) => (() => 0) as unknown as typeof fn);
     assert.equal(target.add(1), 11, 'never wrapped twice');
     again();
     restore();
@@ -57,7 +57,7 @@ describe('replaceMethod', () => {
     const target = { run: (): string => 'original' };
     const restore = replaceMethod(target, 'run', (fn) => function (this: unknown) {
       return `ours(${fn.call(this) as string})`;
-    });
+    } as typeof fn);
     const theirs = (): string => 'theirs';
     target.run = theirs;
     restore();
