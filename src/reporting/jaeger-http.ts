@@ -42,8 +42,16 @@ function authorization(options: JaegerHttpOptions, url: URL): string | undefined
   const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   if (options.username !== undefined) return basic(options.username, options.password ?? '');
   if (options.authToken !== undefined) return `Bearer ${options.authToken}`;
-  if (url.username !== '') return basic(decodeURIComponent(url.username), decodeURIComponent(url.password));
+  if (url.username !== '') return basic(decoded(url.username), decoded(url.password));
   return undefined;
+}
+
+function decoded(component: string): string {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return component;
+  }
 }
 
 function delay(ms: number): Promise<void> {
@@ -68,6 +76,8 @@ export class JaegerHttpExporter implements Exporter {
   private readonly inFlight = new Set<Promise<ExportResult>>();
   private readonly requests = new Set<http.ClientRequest>();
   private closed = false;
+  /** Set when shutdown stops waiting: nothing new is sent. */
+  private aborted = false;
 
   constructor(options: JaegerHttpOptions, context: ExporterContext) {
     let url: URL;
@@ -124,6 +134,7 @@ export class JaegerHttpExporter implements Exporter {
     });
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
     clearTimeout(timer);
+    this.aborted = true;
     for (const request of this.requests) request.destroy();
     this.agent.destroy();
   }
@@ -142,6 +153,7 @@ export class JaegerHttpExporter implements Exporter {
 
   private async post(batch: EncodedBatch): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
+      if (this.aborted) return false;
       const outcome = await this.attempt(batch);
       if (outcome === 'sent') return true;
       // The reporter flushes (with retries) before it shuts an exporter down: none start after.

@@ -88,6 +88,10 @@ describe('JaegerHttpExporter', () => {
     await e.export(spans(1));
     assert.equal(received[0]!.headers.authorization, `Basic ${Buffer.from('us@er:s:cret').toString('base64')}`);
     await e.shutdown();
+    const malformed = exporter({ endpoint: endpoint.replace('http://', 'http://a%zz:b@') });
+    await malformed.export(spans(1));
+    assert.equal(received[1]!.headers.authorization, `Basic ${Buffer.from('a%zz:b').toString('base64')}`);
+    await malformed.shutdown();
   });
 
   test('bearer token', async () => {
