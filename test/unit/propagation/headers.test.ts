@@ -73,6 +73,10 @@ describe('exact header values', () => {
     assert.equal(context.isDebug, false);
   });
 
+  test('traceparent with surrounding spaces or tabs (HTTP OWS) is accepted', () => {
+    assert.equal(extract({ traceparent: ' 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\t' }).toSpanId(), '00f067aa0ba902b7');
+  });
+
   test('B3 multi: 64-bit ids, true/false sampled, no sampled header means not sampled', () => {
     const b3 = createTestTracer({ propagators: ['b3multi'] }).tracer;
     const base = { 'X-B3-TraceId': 'a3ce929d0e0e4736', 'X-B3-SpanId': '00f067aa0ba902b7' };
