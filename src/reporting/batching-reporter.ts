@@ -149,21 +149,27 @@ export class BatchingReporter implements Reporter {
     return this.next;
   }
 
+  // Sends the spans queued when the drain starts, a batch at a time, taking each batch off the
+  // front of the queue only when it is sent: at most maxQueueSize + batchSize spans are ever held.
   private async drain(): Promise<void> {
     await null; // encode and send after the caller's stack has unwound
-    const spans = this.queue;
-    this.queue = [];
-    this.sending = spans.length;
+    let remaining = this.queue.length;
     try {
-      for (let start = 0; start < spans.length; start += this.batchSize) {
-        const batch = start === 0 && spans.length <= this.batchSize ? spans : spans.slice(start, start + this.batchSize);
-        this.count(batch.length, await this.exportSafely(batch));
-        this.sending -= batch.length;
+      while (remaining > 0) {
+        const take = Math.min(remaining, this.batchSize);
+        const batch = take === this.queue.length ? this.queue : this.queue.splice(0, take);
+        if (batch === this.queue) this.queue = [];
+        remaining -= take;
+        this.sending = take;
+        this.count(take, await this.exportSafely(batch));
+        this.sending = 0;
       }
     } finally {
       this.sending = 0;
       this.active = null;
     }
+    // A batch's worth arrived while sending: go on without waiting for the next tick.
+    if (this.queue.length >= this.batchSize && this.capacity > 0) this.flushSoon();
   }
 
   private async exportSafely(batch: readonly Span[]): Promise<ExportResult | null> {

@@ -41,6 +41,8 @@ export class HttpPoster {
   private readonly requestOptions: http.RequestOptions;
   /** The endpoint without userinfo or query, for messages. */
   readonly where: string;
+  /** Set when a post used up its retries; until a post succeeds again, posts try once. */
+  private unreachable = false;
 
   constructor(endpoint: string, private readonly options: HttpPostOptions, private readonly faults: FaultLog, private readonly label: string) {
     const url = new URL(endpoint);
@@ -63,12 +65,24 @@ export class HttpPoster {
     };
   }
 
-  /** True once a 2xx answer arrived; false after a permanent failure or the last retry. */
+  /**
+   * True once a 2xx answer arrived; false after a permanent failure or the last retry. While the
+   * endpoint is known to be unreachable, batches get one attempt each, so a backlog (or close())
+   * is not held up by retries that are bound to fail.
+   */
   async post(body: Uint8Array, contentType: string): Promise<boolean> {
+    const maxRetries = this.unreachable ? 0 : this.options.maxRetries;
     for (let attempt = 0; ; attempt++) {
       const [outcome, retryAfter] = await this.attempt(body, contentType);
-      if (outcome === 'sent') return true;
-      if (outcome === 'failed' || attempt >= this.options.maxRetries) return false;
+      if (outcome === 'sent') {
+        this.unreachable = false;
+        return true;
+      }
+      if (outcome === 'failed') return false;
+      if (attempt >= maxRetries) {
+        this.unreachable = true;
+        return false;
+      }
       await delay(retryAfter ?? this.options.retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2));
     }
   }

@@ -126,6 +126,21 @@ describe('OtlpHttpExporter', () => {
     await e.shutdown();
   });
 
+  test('once retries are used up, later batches get one attempt each until one succeeds', async () => {
+    const e = exporter({ maxRetries: 2 });
+    script = [503, 503, 503];
+    assert.equal((await e.export(spans(1))).failed, 1);
+    assert.equal(received.length, 3);
+    script = [503];
+    assert.equal((await e.export(spans(1))).failed, 1);
+    assert.equal(received.length, 4, 'a single attempt while the receiver is failing');
+    assert.equal((await e.export(spans(1))).sent, 1);
+    script = [503];
+    assert.equal((await e.export(spans(1))).sent, 1, 'retries are back after a success');
+    assert.equal(received.length, 7);
+    await e.shutdown();
+  });
+
   test('a receiver that never answers times out and is retried within bounds', async () => {
     const e = exporter({ timeoutMs: 100, maxRetries: 1 });
     script = ['hang', 'hang'];
