@@ -6,8 +6,7 @@ import { context as otelContext, trace as otelTrace, type Context } from '@opent
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { initTracer } from '../src/config/init.js';
-import { createReporter } from '../src/reporting/index.js';
-import { resolveConfig } from '../src/config/resolve.js';
+import { BatchingReporter } from '../src/reporting/batching-reporter.js';
 import type { Reporter } from '../src/tracer/types.js';
 import { env, measure, measureAsync, table } from './harness.js';
 
@@ -20,11 +19,14 @@ const jaeger = require('jaeger-client') as {
   ConstSampler: new (decision: boolean) => unknown;
 };
 
-// Ours: the real reporter (bounded queue + flush), exporting to nowhere: encoding is measured
-// separately (bench/encoding-*.ts).
+// Ours: the real reporter (bounded queue, batches, flush) in front of an exporter that sends
+// nowhere: encoding and sending are measured separately (bench/encoding-*.ts).
+const nowhere = {
+  export: async (spans: readonly unknown[]) => ({ sent: spans.length, droppedTooLarge: 0, failed: 0 }),
+  shutdown: async () => {},
+};
 function ourTracer(sampled: boolean): { tracer: ReturnType<typeof initTracer>; reporter: Reporter } {
-  const config = resolveConfig({ reporter: { exporter: 'none', flushIntervalMs: 60_000 } });
-  const reporter = createReporter(config.reporter, { serviceName: 'bench', processTags: {}, logger: {} });
+  const reporter = new BatchingReporter(nowhere, { logger: {}, flushIntervalMs: 60_000 });
   const tracer = initTracer({ serviceName: 'bench', global: false, sampler: { type: 'const', param: sampled ? 1 : 0 } }, { reporter });
   return { tracer, reporter };
 }
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
       span.setTag('http.method', 'GET');
       span.setTag('http.status_code', 200);
       span.finish();
-    }, { between: () => ours.reporter.flush() });
+    }, { batch: 1000, samples: 101, between: () => ours.reporter.flush() });
 
     const otel = otelTracer(sampled);
     const otelRoot = otel.tracer.startSpan('root');
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
       span.setAttribute('http.method', 'GET');
       span.setAttribute('http.status_code', 200);
       span.end();
-    }, { between: () => otel.processor.forceFlush() });
+    }, { batch: 1000, samples: 101, between: () => otel.processor.forceFlush() });
 
     const jaegerTracer = new jaeger.Tracer('bench', new jaeger.NoopReporter(), new jaeger.ConstSampler(sampled));
     const jaegerRoot = jaegerTracer.startSpan('root');
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
       span.setTag('http.method', 'GET');
       span.setTag('http.status_code', 200);
       span.finish();
-    });
+    }, { batch: 1000, samples: 101 });
     rows.push([`child span, ${label}: start + 2 tags + finish`, oursNs, otelNs, jaegerNs, otelNs / oursNs, jaegerNs / oursNs]);
     await ours.tracer.close();
   }
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
     (otelActive - bareNs) / (oursActive - bareNs), (jaegerActive - bareNs) / (oursActive - bareNs)]);
   await ours.tracer.close();
 
-  console.log(table(`Span cost, ns per operation (median of 31 samples; ${env()})`,
+  console.log(table(`Span cost, ns per operation (median of the samples; ${env()})`,
     ['case', 'ours', 'OpenTelemetry', 'jaeger-client', 'OTel / ours', 'jaeger / ours'], rows));
 }
 
