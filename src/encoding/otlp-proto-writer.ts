@@ -8,6 +8,14 @@ const WIRE_LEN = 2;
 const WIRE_FIXED32 = 5;
 const TWO_POW_32 = 4294967296;
 
+function int32BE(buf: Buffer, pos: number, word: number): number {
+  buf[pos] = word >>> 24;
+  buf[pos + 1] = word >>> 16;
+  buf[pos + 2] = word >>> 8;
+  buf[pos + 3] = word;
+  return pos + 4;
+}
+
 function varintSize(value: number): number {
   return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
 }
@@ -25,8 +33,10 @@ export class ProtoWriter {
   }
 
   /** A copy of what was written: the writer's buffer is reused by the next encoding. */
-  finish(): Uint8Array {
-    return Uint8Array.prototype.slice.call(this.buf, 0, this.pos);
+  finish(): Buffer {
+    const out = Buffer.allocUnsafeSlow(this.pos); // no zero-filling: every byte is copied over
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
   }
 
   ensure(bytes: number): void {
@@ -113,7 +123,17 @@ export class ProtoWriter {
   fixed32Field(field: number, value: number): void {
     this.ensure(9);
     this.varint((field << 3) | WIRE_FIXED32);
-    this.pos = this.buf.writeUInt32LE(value >>> 0, this.pos);
+    this.uint32LE(value >>> 0);
+  }
+
+  private uint32LE(value: number): void {
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = value;
+    buf[pos + 1] = value >>> 8;
+    buf[pos + 2] = value >>> 16;
+    buf[pos + 3] = value >>> 24;
+    this.pos = pos + 4;
   }
 
   /** `secs * 1e9 + nanos` as a fixed64, computed exactly in 32-bit halves (it exceeds 2^53). */
@@ -129,34 +149,34 @@ export class ProtoWriter {
     }
     this.ensure(13);
     this.varint((field << 3) | WIRE_FIXED64);
-    const buf = this.buf;
-    this.pos = buf.writeUInt32LE(lo, this.pos);
-    this.pos = buf.writeUInt32LE(hi >>> 0, this.pos);
+    this.uint32LE(lo);
+    this.uint32LE(hi);
   }
 
   stringField(field: number, value: string): void {
     const length = value.length;
     this.ensure(10 + length * 3);
-    this.varint((field << 3) | WIRE_LEN);
-    if (length < 0x80 && this.asciiShort(value, length)) return;
-    const bytes = Buffer.byteLength(value, 'utf8');
-    this.varint(bytes);
-    this.pos += this.buf.write(value, this.pos, 'utf8');
-  }
-
-  // Short ASCII strings (most tag keys and values) are copied char by char: cheaper than a call
-  // into the UTF-8 encoder. Returns false, having written nothing, at the first non-ASCII char.
-  private asciiShort(value: string, length: number): boolean {
     const buf = this.buf;
-    const start = this.pos + 1;
-    for (let i = 0; i < length; i++) {
-      const code = value.charCodeAt(i);
-      if (code > 0x7f) return false;
-      buf[start + i] = code;
+    let pos = this.pos;
+    buf[pos++] = (field << 3) | WIRE_LEN; // every field we write as a string is below 16
+    if (length < 0x80) {
+      // Short ASCII strings (most keys and values) are copied char by char: cheaper than a call
+      // into the UTF-8 encoder. The first non-ASCII char sends the string to the encoder instead.
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code > 0x7f) break;
+        buf[pos + 1 + i] = code;
+      }
+      if (i === length) {
+        buf[pos] = length;
+        this.pos = pos + 1 + length;
+        return;
+      }
     }
-    buf[this.pos] = length;
-    this.pos = start + length;
-    return true;
+    this.pos = pos;
+    this.varint(Buffer.byteLength(value, 'utf8'));
+    this.pos += buf.write(value, this.pos, 'utf8');
   }
 
   bytesField(field: number, value: Uint8Array): void {
@@ -174,11 +194,11 @@ export class ProtoWriter {
     let pos = this.pos;
     buf[pos++] = (field << 3) | WIRE_LEN;
     buf[pos++] = count * 4;
-    pos = buf.writeInt32BE(w0, pos);
-    pos = buf.writeInt32BE(w1, pos);
+    pos = int32BE(buf, pos, w0);
+    pos = int32BE(buf, pos, w1);
     if (count === 4) {
-      pos = buf.writeInt32BE(w2, pos);
-      pos = buf.writeInt32BE(w3, pos);
+      pos = int32BE(buf, pos, w2);
+      pos = int32BE(buf, pos, w3);
     }
     this.pos = pos;
   }
