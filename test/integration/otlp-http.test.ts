@@ -7,7 +7,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { AddressInfo } from 'node:net';
 import { initTracer } from '../../src/config/init.js';
 import { InMemoryReporter } from '../../src/reporting/memory.js';
-import { OtlpHttpExporter } from '../../src/reporting/otlp-http.js';
+import { MAX_OTLP_BODY_BYTES, OtlpHttpExporter } from '../../src/reporting/otlp-http.js';
 import type { OtlpHttpOptions } from '../../src/reporting/otlp-http.js';
 import { isInternal } from '../../src/tracer/internal-requests.js';
 import type { Span } from '../../src/tracer/span.js';
@@ -138,6 +138,20 @@ describe('OtlpHttpExporter', () => {
     script = [503];
     assert.equal((await e.export(spans(1))).sent, 1, 'retries are back after a success');
     assert.equal(received.length, 7);
+    await e.shutdown();
+  });
+
+  test('batches over 4 MB are split into several requests; a span too large on its own is dropped and counted', async () => {
+    const reporter = new InMemoryReporter();
+    const tracer = initTracer({ serviceName: 'checkout', global: false, limits: { maxTagValueLength: 6_000_000 } }, { reporter });
+    for (let i = 0; i < 5; i++) tracer.startSpan(`large-${i}`, { tags: { payload: 'x'.repeat(1_500_000) } }).finish();
+    tracer.startSpan('huge', { tags: { payload: 'y'.repeat(5_000_000) } }).finish();
+    const e = exporter();
+    assert.deepEqual(await e.export(reporter.finishedSpans()), { sent: 5, droppedTooLarge: 1, failed: 0 });
+    assert.ok(received.length >= 2);
+    assert.ok(received.every((r) => r.body.length <= MAX_OTLP_BODY_BYTES));
+    const names = received.flatMap((r) => decodeTraceRequest(r.body).resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.name));
+    assert.deepEqual(names, ['large-0', 'large-1', 'large-2', 'large-3', 'large-4']);
     await e.shutdown();
   });
 
