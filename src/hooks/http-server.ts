@@ -5,27 +5,31 @@
 //   (`start` with bound stores runs the listeners in the plugin's context; `error` on a throw);
 // - every later event of that request or response that has listeners, through `runStores` of a
 //   plain channel, so `data`/`end`/`finish`/`close` listeners and what they continue stay in it;
-// - `close` of the request or response, so an early disconnect can be told from a finished reply.
+// - a `close` of the request or response before the response was complete: an early disconnect.
 import * as diagnosticsChannel from 'node:diagnostics_channel';
+import type { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 
 export const HOOK_HTTP_SERVER_REQUEST = 'opentracing-async-instrumentation:http.server.request';
 export const HOOK_HTTP_SERVER_REQUEST_EVENT = 'opentracing-async-instrumentation:http.server.request.event';
-export const HOOK_HTTP_SERVER_REQUEST_CLOSE = 'opentracing-async-instrumentation:http.server.request.close';
+export const HOOK_HTTP_SERVER_REQUEST_ABORT = 'opentracing-async-instrumentation:http.server.request.abort';
 
-/** Published once per request; the same object is passed to every later event of the request. */
+/**
+ * Published once per request; the same object is passed to every later event of the request. The
+ * request carries it (the response reaches it through `response.req`).
+ */
 export interface ServerRequestMessage {
   readonly server: http.Server;
   readonly request: http.IncomingMessage;
   readonly response: http.ServerResponse;
-  /** Set on the TracingChannel's `error` event: what a `request` listener threw. */
+  /** Set for the TracingChannel's `error` event: what a `request` listener threw. */
   error?: unknown;
 }
 
 export const requestChannel = diagnosticsChannel.tracingChannel<unknown, ServerRequestMessage>(HOOK_HTTP_SERVER_REQUEST);
 export const requestEventChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_EVENT);
-export const requestCloseChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_CLOSE);
+export const requestAbortChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_ABORT);
 
 // Shared by both builds of this package, so a request is dispatched through one hook only.
 const MESSAGE = Symbol.for('opentracing-async-instrumentation.serverRequestMessage');
@@ -39,41 +43,71 @@ function isRequestEvent(event: unknown): boolean {
   return event === 'request' || event === 'checkContinue' || event === 'checkExpectation';
 }
 
+function dispatch(server: unknown, original: Emit, event: string, request: http.IncomingMessage & Carrier, response: http.ServerResponse): boolean {
+  const message: ServerRequestMessage = { server: server as http.Server, request, response };
+  request[MESSAGE] = message;
+  try {
+    return requestChannel.start.runStores(message, original, server, event, request, response) as boolean;
+  } catch (error) {
+    message.error = error;
+    if (requestChannel.error.hasSubscribers) requestChannel.error.publish(message);
+    throw error;
+  }
+}
+
 function wrapServerEmit(original: Emit): Emit {
-  return function emit(this: unknown, event: string | symbol) {
-    if (isRequestEvent(event) && requestChannel.hasSubscribers) {
-      const request = arguments[1] as http.IncomingMessage & Carrier;
-      const response = arguments[2] as http.ServerResponse & Carrier;
-      if (request !== null && typeof request === 'object' && request[MESSAGE] === undefined &&
-        response !== null && typeof response === 'object') {
-        const message: ServerRequestMessage = { server: this as http.Server, request, response };
-        request[MESSAGE] = message;
-        response[MESSAGE] = message;
-        return requestChannel.traceSync(Reflect.apply, message, undefined, original, this, arguments) as boolean;
-      }
+  return function emit(this: unknown, event: string | symbol, request?: unknown, response?: unknown) {
+    if (isRequestEvent(event) && requestChannel.start.hasSubscribers && request instanceof http.IncomingMessage &&
+      (request as Carrier)[MESSAGE] === undefined && response instanceof http.ServerResponse && arguments.length === 3) {
+      return dispatch(this, original, event as string, request, response);
     }
     return Reflect.apply(original, this, arguments) as boolean;
   };
 }
 
+/** True when the connection closed before the response was complete. */
+function isAbort(emitter: unknown, message: ServerRequestMessage): boolean {
+  const response = message.response;
+  if (response.writableFinished) return false;
+  if (emitter === response) return true;
+  const socket = message.request.socket as http.IncomingMessage['socket'] | null;
+  return response.destroyed || socket === null || socket.destroyed;
+}
+
+type Events = { _events?: Record<string | symbol, { name?: string } | unknown[] | undefined> };
+
 /**
- * For the request and the response: `internalListeners` is how many listeners Node itself adds to
- * every such object for an event (the response's own `finish`), which need no context.
+ * Whether `event` has listeners other than the ones Node adds to every request and response (the
+ * response's `finish` handler, and the request's `end` handler added when the response finished
+ * first): those need no context, and hello world would pay a `runStores` per request for them.
  */
-function wrapMessageEmit(original: Emit, internalFinishListeners: number): Emit {
+function hasUserListeners(emitter: EventEmitter, event: string | symbol, internal: string | undefined): boolean {
+  const count = emitter.listenerCount(event);
+  if (count !== 1 || event !== internal) return count > 0;
+  const only = (emitter as Events)._events?.[event];
+  return typeof only !== 'function' || !(only.name ?? '').endsWith(event === 'finish' ? 'resOnFinish' : 'clearIncoming');
+}
+
+/**
+ * `messageOf` finds the request's message from the request or the response (which points to its
+ * request); `internal` names the event Node itself always listens to on such objects.
+ */
+function wrapMessageEmit(original: Emit, messageOf: (emitter: unknown) => ServerRequestMessage | undefined, internal: string): Emit {
   return function emit(this: unknown, event: string | symbol) {
-    const emitter = this as Carrier & { listenerCount(event: string | symbol): number };
-    const message = emitter[MESSAGE];
+    const message = messageOf(this);
     if (message !== undefined) {
-      if (event === 'close' && requestCloseChannel.hasSubscribers) requestCloseChannel.publish(message);
-      if (requestEventChannel.hasSubscribers &&
-        emitter.listenerCount(event) > (event === 'finish' ? internalFinishListeners : 0)) {
+      if (event === 'close' && requestAbortChannel.hasSubscribers && isAbort(this, message)) requestAbortChannel.publish(message);
+      if (requestEventChannel.hasSubscribers && hasUserListeners(this as EventEmitter, event, internal)) {
         return requestEventChannel.runStores(message, Reflect.apply, undefined, original, this, arguments) as boolean;
       }
     }
     return Reflect.apply(original, this, arguments) as boolean;
   };
 }
+
+const messageOfRequest = (request: unknown): ServerRequestMessage | undefined => (request as Carrier)[MESSAGE];
+const messageOfResponse = (response: unknown): ServerRequestMessage | undefined =>
+  ((response as { req?: Carrier }).req)?.[MESSAGE];
 
 interface Slot {
   target: { emit: Emit };
@@ -98,8 +132,8 @@ export function installHttpServerHook(): void {
   if (slots.length > 0) return;
   patchEmit(http.Server.prototype as unknown as { emit: Emit }, wrapServerEmit);
   patchEmit(https.Server.prototype as unknown as { emit: Emit }, wrapServerEmit);
-  patchEmit(http.IncomingMessage.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, 0));
-  patchEmit(http.ServerResponse.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, 1));
+  patchEmit(http.IncomingMessage.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, messageOfRequest, 'end'));
+  patchEmit(http.ServerResponse.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, messageOfResponse, 'finish'));
 }
 
 /** Restores every emit exactly as it was (inherited ones become inherited again). */

@@ -1,14 +1,14 @@
 // Server spans for node:http and node:https. The request listeners run inside the span through
 // the hook's TracingChannel with our store bound to its `start` (one `run()` per request, scoped:
 // nothing leaks into the connection or the next request); the span finishes on Node's own
-// `http.server.response.finish` channel, or when the connection closes first.
+// `http.server.response.finish` channel, or when the connection closes first (the hook's abort).
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
 import { HTTP_SERVER_RESPONSE_FINISH } from '../hooks/channels.js';
 import {
-  installHttpServerHook, requestChannel, requestCloseChannel, requestEventChannel, uninstallHttpServerHook,
+  installHttpServerHook, requestChannel, requestAbortChannel, requestEventChannel, uninstallHttpServerHook,
 } from '../hooks/http-server.js';
 import type { ServerRequestMessage } from '../hooks/http-server.js';
 import {
@@ -43,6 +43,7 @@ function startSpan(context: IntegrationContext, request: IncomingMessage): Span 
     url,
     headers,
     remoteIp: socket?.remoteAddress,
+    remoteIpFromSocket: true,
     remotePort: socket?.remotePort,
     callerName: callerNameHeaders.length === 0 ? undefined : callerNameFrom(headers, callerNameHeaders),
     component: 'node-http',
@@ -80,15 +81,11 @@ function onDispatchError(message: unknown): void {
   }
 }
 
-function onClose(message: unknown): void {
+function onAbort(message: unknown): void {
   try {
     const { request, response } = message as ServerRequestMessage;
     const span = serverSpanOf(request);
-    if (span == null || !span.isRecording || response.writableFinished) return;
-    const socket = request.socket as IncomingMessage['socket'] | null;
-    if (response.destroyed || socket === null || socket.destroyed) {
-      finishAbortedServerSpan(span, response.headersSent ? response.statusCode : undefined);
-    }
+    if (span != null) finishAbortedServerSpan(span, response.headersSent ? response.statusCode : undefined);
   } catch (error) {
     fault(error);
   }
@@ -116,7 +113,7 @@ export const httpServerIntegration: Integration = {
     requestChannel.start.bindStore(spanStore, onDispatch);
     requestChannel.error.subscribe(onDispatchError);
     requestEventChannel.bindStore(spanStore, onRequestEvent);
-    requestCloseChannel.subscribe(onClose);
+    requestAbortChannel.subscribe(onAbort);
     diagnosticsChannel.subscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
     installHttpServerHook();
     return true;
@@ -128,7 +125,7 @@ export const httpServerIntegration: Integration = {
     requestChannel.start.unbindStore(spanStore);
     requestChannel.error.unsubscribe(onDispatchError);
     requestEventChannel.unbindStore(spanStore);
-    requestCloseChannel.unsubscribe(onClose);
+    requestAbortChannel.unsubscribe(onAbort);
     diagnosticsChannel.unsubscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
   },
 };

@@ -34,6 +34,8 @@ export interface ServerRequestFields {
   /** Header carrier for `tracer.extract(FORMAT_HTTP_HEADERS, ...)`. */
   headers: object;
   remoteIp: string | undefined;
+  /** True when `remoteIp` is a socket's `remoteAddress` (always an IP): no need to validate it. */
+  remoteIpFromSocket?: boolean;
   remotePort: number | undefined;
   callerName: string | undefined;
   component: string;
@@ -70,14 +72,17 @@ function extractParent(tracer: Tracer, headers: object): SpanContext | null {
   }
 }
 
-/** Tags `peer.ipv4` or `peer.ipv6` only when `address` really is an IP (IPv4-mapped IPv6 as IPv4). */
-export function tagPeerAddress(span: Span, address: string | undefined): void {
+/**
+ * Tags `peer.ipv4` or `peer.ipv6` only when `address` really is an IP (IPv4-mapped IPv6 as IPv4).
+ * A socket's own `remoteAddress` always is one, so `fromSocket` skips the (costly) validation.
+ */
+export function tagPeerAddress(span: Span, address: string | undefined, fromSocket = false): void {
   if (address === undefined || address === '') return;
   if (address.indexOf(':') === -1) {
-    if (isIPv4(address)) span.setTag('peer.ipv4', address);
-  } else if (address.startsWith('::ffff:') && isIPv4(address.slice(7))) {
+    if (fromSocket || isIPv4(address)) span.setTag('peer.ipv4', address);
+  } else if (address.startsWith('::ffff:') && (fromSocket ? address.indexOf('.') !== -1 : isIPv4(address.slice(7)))) {
     span.setTag('peer.ipv4', address.slice(7));
-  } else if (isIPv6(address)) {
+  } else if (fromSocket || isIPv6(address)) {
     span.setTag('peer.ipv6', address);
   }
 }
@@ -98,7 +103,7 @@ export function startServerSpan(tracer: Tracer, fields: ServerRequestFields): Sp
   span.setTag('component', fields.component);
   span.setTag('http.method', fields.method);
   span.setTag('http.url', urlTag(fields.url));
-  tagPeerAddress(span, fields.remoteIp);
+  tagPeerAddress(span, fields.remoteIp, fields.remoteIpFromSocket === true);
   if (fields.remotePort !== undefined && fields.remotePort > 0) span.setTag('peer.port', fields.remotePort);
   if (fields.callerName !== undefined) span.setTag('peer.service', fields.callerName);
   return span;
