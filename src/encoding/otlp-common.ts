@@ -106,6 +106,10 @@ export function errorMessage(span: Span): string {
   return '';
 }
 
+function sameTrace(a: readonly number[], b: readonly number[]): boolean {
+  return a === b || (a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3]);
+}
+
 /** References other than the primary parent (which is `parentSpanId`): they become links. */
 export function linkedReferences(span: Span): SpanReference[] {
   const refs = span.references;
@@ -113,7 +117,7 @@ export function linkedReferences(span: Span): SpanReference[] {
   const ctx = span.context();
   return refs.filter((ref) => {
     const other = ref.context;
-    return !(other.spanIdHi === ctx.parentIdHi && other.spanIdLo === ctx.parentIdLo && other.traceWords === ctx.traceWords);
+    return !(other.spanIdHi === ctx.parentIdHi && other.spanIdLo === ctx.parentIdLo && sameTrace(other.traceWords, ctx.traceWords));
   });
 }
 

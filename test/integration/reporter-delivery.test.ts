@@ -4,10 +4,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { startUdpReceiver } from '../support/udp-receiver.js';
 import { decodeCompactEmitBatch } from '../peers/jaeger-thrift-decode.js';
 
 const TOTAL = 50_000;
+
+function rmemMax(): string {
+  try {
+    return readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
+}
 
 const APP = `
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -72,7 +81,8 @@ test(`all ${TOTAL} finished spans reach the agent after close()`, { timeout: 60_
         if (index?.vLong !== undefined) indexes.add(index.vLong);
       }
     }
-    assert.equal(received, TOTAL, `received ${received} spans in ${receiver.datagrams.length} datagrams`);
+    assert.equal(received, TOTAL, `received ${received} spans in ${receiver.datagrams.length} datagrams; ` +
+      `if the kernel dropped datagrams, raise net.core.rmem_max (now ${rmemMax()}) to 8 MB or more`);
     assert.equal(spanIds.size, TOTAL, 'every span once');
     assert.equal(indexes.size, TOTAL, 'every index 0..49 999');
   } finally {
