@@ -10,6 +10,8 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 
 export const HOOK_HTTP_SERVER_REQUEST = 'opentracing-async-instrumentation:http.server.request';
 export const HOOK_HTTP_SERVER_REQUEST_EVENT = 'opentracing-async-instrumentation:http.server.request.event';
@@ -143,5 +145,19 @@ export function uninstallHttpServerHook(): void {
     if ((target.emit as Patched)[ORIGINAL] !== original) continue;
     if (hadOwn) target.emit = original;
     else delete (target as { emit?: Emit }).emit;
+  }
+}
+
+/**
+ * Whether the app can load the package `name`, resolved as from its entry file (else from the
+ * working directory), like the module hooks do. Used by the server framework integrations.
+ */
+export function isInstalled(name: string): boolean {
+  const entry = typeof require === 'function' ? require.main?.filename : process.argv[1];
+  try {
+    createRequire(entry !== undefined && path.isAbsolute(entry) ? entry : path.join(process.cwd(), 'index.js')).resolve(name);
+    return true;
+  } catch {
+    return false;
   }
 }

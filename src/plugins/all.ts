@@ -5,10 +5,12 @@ import { httpClientIntegration } from './http-client.js';
 import { fetchIntegration } from './fetch.js';
 import { undiciIntegration } from './undici.js';
 import { httpServerIntegration } from './http-server.js';
+import { expressIntegration } from './express.js';
 
 export const integrations: readonly Integration[] = [
   httpClientIntegration,
   fetchIntegration,
   undiciIntegration,
   httpServerIntegration,
+  expressIntegration,
 ];
