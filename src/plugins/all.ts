@@ -6,6 +6,8 @@ import { fetchIntegration } from './fetch.js';
 import { undiciIntegration } from './undici.js';
 import { httpServerIntegration } from './http-server.js';
 import { expressIntegration } from './express.js';
+import { koaIntegration } from './koa.js';
+import { fastifyIntegration } from './fastify.js';
 
 export const integrations: readonly Integration[] = [
   httpClientIntegration,
@@ -13,4 +15,6 @@ export const integrations: readonly Integration[] = [
   undiciIntegration,
   httpServerIntegration,
   expressIntegration,
+  koaIntegration,
+  fastifyIntegration,
 ];
