@@ -8,16 +8,24 @@ export interface HttpPostOptions {
   headers: Record<string, string>;
   /** Per attempt, from request to the end of the response. */
   timeoutMs: number;
-  /** Retries after a network error, a timeout, 429, 502, 503 or 504. */
+  /** Retries after a network error, a timeout or a status `isRetryable` accepts. */
   maxRetries: number;
   /** First retry delay; doubles each retry, with jitter. A Retry-After of up to 5 s is honoured. */
   retryDelayMs: number;
+  /** Which non-2xx answers are worth another attempt (default 429, 502, 503 and 504, as OTLP says). */
+  isRetryable?: (status: number) => boolean;
 }
+
+/** A request body, whole or in parts that are written one after another (never concatenated). */
+export type PostBody = Uint8Array | readonly Uint8Array[];
 
 type Outcome = 'sent' | 'retry' | 'failed';
 
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 5000;
+
+function isRetryableForOtlp(status: number): boolean {
+  return status === 429 || status === 502 || status === 503 || status === 504;
+}
 
 function delay(ms: number): Promise<void> {
   // unref'd: a pending retry alone does not hold the process open (close() keeps it up meanwhile)
@@ -30,6 +38,27 @@ function retryAfterMs(header: string | undefined): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : undefined;
 }
 
+function decoded(component: string): string {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return component; // a malformed escape is taken literally rather than failing the tracer's start
+  }
+}
+
+function byteLength(body: PostBody): number {
+  if (body instanceof Uint8Array) return body.byteLength;
+  let length = 0;
+  for (const part of body) length += part.byteLength;
+  return length;
+}
+
+function writeBody(request: http.ClientRequest, body: PostBody): void {
+  if (body instanceof Uint8Array) return void request.end(body);
+  for (let i = 0; i < body.length - 1; i++) request.write(body[i]);
+  request.end(body[body.length - 1]);
+}
+
 /**
  * POSTs bodies to one endpoint through a keep-alive agent marked as internal, so HTTP client
  * instrumentation never traces the tracer's own traffic. Never throws, never rejects. Faults are
@@ -39,20 +68,33 @@ export class HttpPoster {
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
   private readonly requestOptions: http.RequestOptions;
+  private readonly isRetryable: (status: number) => boolean;
+  /** Cancels each attempt in flight. */
+  private readonly cancels = new Set<() => void>();
   /** The endpoint without userinfo or query, for messages. */
   readonly where: string;
   /** Set when a post used up its retries; until a post succeeds again, posts try once. */
   private unreachable = false;
+  private retriesStopped = false;
+  private aborted = false;
 
   constructor(endpoint: string, private readonly options: HttpPostOptions, private readonly faults: FaultLog, private readonly label: string) {
-    const url = new URL(endpoint);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${label}: endpoint must be an http: or https: URL`);
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new TypeError(`${label}: endpoint must be an absolute http: or https: URL`);
+    }
     this.where = `${url.protocol}//${url.host}${url.pathname}`;
     this.transport = url.protocol === 'https:' ? https : http;
     this.agent = markInternal(new this.transport.Agent({ keepAlive: true }));
+    this.isRetryable = options.isRetryable ?? isRetryableForOtlp;
     const headers: Record<string, string> = { ...options.headers };
     if (url.username !== '' && !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
-      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      const credentials = `${decoded(url.username)}:${decoded(url.password)}`;
       headers['Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
     }
     this.requestOptions = {
@@ -70,25 +112,35 @@ export class HttpPoster {
    * endpoint is known to be unreachable, batches get one attempt each, so a backlog (or close())
    * is not held up by retries that are bound to fail.
    */
-  async post(body: Uint8Array, contentType: string): Promise<boolean> {
+  async post(body: PostBody, contentType: string): Promise<boolean> {
     const maxRetries = this.unreachable ? 0 : this.options.maxRetries;
     for (let attempt = 0; ; attempt++) {
+      if (this.aborted) return false;
       const [outcome, retryAfter] = await this.attempt(body, contentType);
       if (outcome === 'sent') {
         this.unreachable = false;
         return true;
       }
-      if (outcome === 'failed') return false;
+      if (outcome === 'failed' || this.retriesStopped) return false;
       if (attempt >= maxRetries) {
         this.unreachable = true;
         return false;
       }
       await delay(retryAfter ?? this.options.retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2));
+      if (this.retriesStopped) return false;
     }
   }
 
-  /** Frees idle keep-alive sockets (and any still open). */
-  destroy(): void {
+  /** For shutdown: attempts under way may finish, but nothing is retried any more. */
+  stopRetrying(): void {
+    this.retriesStopped = true;
+  }
+
+  /** Destroys the requests in flight (their posts resolve false), starts no more, frees the sockets. */
+  abort(): void {
+    this.retriesStopped = true;
+    this.aborted = true;
+    for (const cancel of this.cancels) cancel();
     this.agent.destroy();
   }
 
@@ -96,28 +148,34 @@ export class HttpPoster {
     this.faults.report(`${this.label} ${kind}`, new Error(`${this.label}: POST ${this.where} ${detail}`));
   }
 
-  private attempt(body: Uint8Array, contentType: string): Promise<[Outcome, number | undefined]> {
+  private open(body: PostBody, contentType: string): http.ClientRequest | null {
+    try {
+      return this.transport.request({
+        ...this.requestOptions,
+        headers: { ...this.requestOptions.headers, 'Content-Type': contentType, 'Content-Length': String(byteLength(body)) },
+      });
+    } catch (error) {
+      this.fault('request', `could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  }
+
+  private attempt(body: PostBody, contentType: string): Promise<[Outcome, number | undefined]> {
+    const request = this.open(body, contentType);
+    if (request === null) return Promise.resolve(['failed', undefined]);
     return new Promise((resolve) => {
-      let settled = false;
-      let timer: NodeJS.Timeout | undefined;
+      let answered: Outcome | undefined;
       const settle = (outcome: Outcome, retryAfter?: number): void => {
-        if (settled) return;
-        settled = true;
+        if (!this.cancels.delete(cancel)) return;
         clearTimeout(timer);
         resolve([outcome, retryAfter]);
       };
-      let request: http.ClientRequest;
-      try {
-        request = this.transport.request({
-          ...this.requestOptions,
-          headers: { ...this.requestOptions.headers, 'Content-Type': contentType, 'Content-Length': String(body.byteLength) },
-        });
-      } catch (error) {
-        this.fault('request', `could not start: ${error instanceof Error ? error.message : String(error)}`);
-        settle('failed');
-        return;
-      }
-      timer = setTimeout(() => request.destroy(new Error(`no response within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+      const cancel = (): void => {
+        request.destroy();
+        settle(answered ?? 'failed');
+      };
+      this.cancels.add(cancel);
+      const timer = setTimeout(() => request.destroy(new Error(`no response within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
       timer.unref();
       request.on('error', (error: NodeJS.ErrnoException) => {
         this.fault(error.code ?? 'error', `failed: ${error.code ?? error.message}`);
@@ -126,7 +184,8 @@ export class HttpPoster {
       request.on('response', (response) => {
         const status = response.statusCode ?? 0;
         const ok = status >= 200 && status < 300;
-        const outcome: Outcome = ok ? 'sent' : RETRYABLE_STATUS.has(status) ? 'retry' : 'failed';
+        const outcome: Outcome = ok ? 'sent' : this.isRetryable(status) ? 'retry' : 'failed';
+        answered = outcome;
         if (!ok) this.fault(`status ${status}`, `answered HTTP ${status}`);
         const retryAfter = outcome === 'retry' ? retryAfterMs(response.headers['retry-after']) : undefined;
         // The status decides: a 2xx whose body is cut short was still accepted.
@@ -135,7 +194,7 @@ export class HttpPoster {
         response.on('end', () => settle(outcome, retryAfter));
         response.resume();
       });
-      request.end(body);
+      writeBody(request, body);
     });
   }
 }

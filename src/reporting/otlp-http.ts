@@ -79,7 +79,7 @@ export class OtlpHttpExporter implements Exporter {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
-    this.poster.destroy();
+    this.poster.abort();
   }
 
   private async send(spans: readonly Span[]): Promise<ExportResult> {

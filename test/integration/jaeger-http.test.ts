@@ -6,6 +6,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { AddressInfo } from 'node:net';
 import { JaegerHttpExporter, MAX_REQUEST_BYTES } from '../../src/reporting/jaeger-http.js';
 import type { JaegerHttpOptions } from '../../src/reporting/jaeger-http.js';
+import { initTracer } from '../../src/config/init.js';
 import { isInternal } from '../../src/tracer/internal-requests.js';
 import type { Span } from '../../src/tracer/span.js';
 import { decodeBinaryBatch } from '../peers/jaeger-thrift-decode.js';
@@ -140,6 +141,57 @@ describe('JaegerHttpExporter', () => {
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
     assert.ok(messages.some((m) => m.includes('ECONNREFUSED')), messages.join('\n'));
     await e.shutdown();
+  });
+
+  test('collector down: close() of a tracer with ten batches queued takes well under its 5 s bound', async () => {
+    const port = await closedPort();
+    const tracer = initTracer({
+      serviceName: 'orders',
+      global: false,
+      reporter: { exporter: 'jaeger-http', collectorEndpoint: `http://127.0.0.1:${port}/api/traces`, flushIntervalMs: 60_000 },
+    }, { logger: { warn() {}, error() {} } });
+    for (let i = 0; i < 10_000; i++) tracer.startSpan('op').finish();
+    const started = Date.now();
+    await tracer.close();
+    const elapsed = Date.now() - started;
+    // Only the first batch is retried; the others get one attempt each while the collector is down.
+    assert.ok(elapsed < 2500, `close() took ${elapsed} ms`);
+    assert.equal(tracer.stats()['sendFailures'], 10_000);
+    assert.equal(tracer.stats()['reported'], 0);
+  });
+
+  test('once retries are used up, later batches get one attempt each until one succeeds', async () => {
+    script = [503, 503, 503, 503];
+    const e = exporter({ maxRetries: 2 });
+    assert.equal((await e.export(spans(1))).failed, 1);
+    assert.equal(received.length, 3);
+    assert.equal((await e.export(spans(1))).failed, 1);
+    assert.equal(received.length, 4, 'a single attempt while the collector is failing');
+    assert.equal((await e.export(spans(1))).sent, 1);
+    script = [500];
+    assert.equal((await e.export(spans(1))).sent, 1, 'retries (of any 5xx) are back after a success');
+    assert.equal(received.length, 7);
+    await e.shutdown();
+  });
+
+  test('a Retry-After from the collector sets the retry delay', async () => {
+    const attempts: number[] = [];
+    const retryAfterServer = http.createServer((req, res) => {
+      attempts.push(Date.now());
+      req.resume();
+      req.on('end', () => (attempts.length === 1 ? res.writeHead(503, { 'Retry-After': '1' }) : res.writeHead(202)).end());
+    });
+    await new Promise<void>((resolve) => retryAfterServer.listen(0, '127.0.0.1', resolve));
+    const e = exporter({ endpoint: `http://127.0.0.1:${(retryAfterServer.address() as AddressInfo).port}/api/traces`, retryDelayMs: 1 });
+    try {
+      assert.deepEqual(await e.export(spans(1)), { sent: 1, droppedTooLarge: 0, failed: 0 });
+      assert.equal(attempts.length, 2);
+      assert.ok(attempts[1]! - attempts[0]! >= 900, `retried after ${attempts[1]! - attempts[0]!} ms`);
+    } finally {
+      await e.shutdown();
+      retryAfterServer.closeAllConnections();
+      await new Promise<void>((resolve) => retryAfterServer.close(() => resolve()));
+    }
   });
 
   test('a collector that never answers times out on every attempt', async () => {

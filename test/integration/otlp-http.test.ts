@@ -109,6 +109,17 @@ describe('OtlpHttpExporter', () => {
     await e.shutdown();
   });
 
+  test('basic auth from endpoint userinfo; a malformed escape there is taken literally', async () => {
+    const e = exporter({ endpoint: endpoint.replace('http://', 'http://us%40er:s%3Acret@') });
+    await e.export(spans(1));
+    assert.equal(received[0]!.headers.authorization, `Basic ${Buffer.from('us@er:s:cret').toString('base64')}`);
+    await e.shutdown();
+    const malformed = exporter({ endpoint: endpoint.replace('http://', 'http://a%zz:b@') });
+    await malformed.export(spans(1));
+    assert.equal(received[1]!.headers.authorization, `Basic ${Buffer.from('a%zz:b').toString('base64')}`);
+    await malformed.shutdown();
+  });
+
   test('retries 503, 429 and 502 with backoff, then succeeds', async () => {
     const e = exporter();
     script = [503, 429, 502];
