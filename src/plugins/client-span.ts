@@ -26,7 +26,9 @@ export function startClientSpan(tracer: Tracer, component: string, target: Clien
   span.setTag('span.kind', 'client');
   span.setTag('component', component);
   span.setTag('http.method', target.method);
-  span.setTag('http.url', redactUrl(target.url));
+  // Most URLs have neither userinfo nor a query: nothing to redact.
+  const url = target.url;
+  span.setTag('http.url', url.includes('?') || url.includes('@') ? redactUrl(url) : url);
   span.setTag('peer.hostname', target.hostname);
   span.setTag('peer.port', target.port);
   const ipVersion = isIP(target.hostname);

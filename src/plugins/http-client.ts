@@ -22,17 +22,16 @@ const subscriptions = new Subscriptions(NAME);
 const pending = new WeakMap<Request, Span>();
 let errorOn4xx = false;
 
-function portFromHostHeader(hostHeader: string): number | undefined {
+/** The port in a Host header if it names `hostname` (any case), else `fallback`. */
+function portOf(hostHeader: string, hostname: string, fallback: number): number {
   const colon = hostHeader.lastIndexOf(':');
-  if (colon === -1 || colon < hostHeader.lastIndexOf(']')) return undefined;
+  const hasPort = colon !== -1 && colon > hostHeader.lastIndexOf(']');
+  let host = hasPort ? hostHeader.slice(0, colon) : hostHeader;
+  if (host.charCodeAt(0) === 91 /* [ */) host = host.slice(1, -1);
+  if (host !== hostname && host.toLowerCase() !== hostname.toLowerCase()) return fallback;
+  if (!hasPort) return fallback;
   const port = Number(hostHeader.slice(colon + 1));
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
-}
-
-function hostOfHeader(hostHeader: string): string {
-  const colon = hostHeader.lastIndexOf(':');
-  const host = colon === -1 || colon < hostHeader.lastIndexOf(']') ? hostHeader : hostHeader.slice(0, colon);
-  return host.charCodeAt(0) === 91 /* [ */ ? host.slice(1, -1) : host;
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : fallback;
 }
 
 /** Method, URL and peer of a request, read from the request itself (the same on every Node). */
@@ -42,12 +41,12 @@ export function targetOf(req: Request): ClientTarget {
     (req.protocol === 'https:' ? 443 : 80);
   const hostHeader = req.getHeader('host');
   let port = defaultPort;
-  let authority = hostname.includes(':') ? `[${hostname}]` : hostname;
+  let authority: string;
   if (typeof hostHeader === 'string' && hostHeader !== '') {
     authority = hostHeader;
-    if (hostOfHeader(hostHeader).toLowerCase() === hostname.toLowerCase()) port = portFromHostHeader(hostHeader) ?? defaultPort;
-  } else if (port !== defaultPort) {
-    authority += `:${port}`;
+    port = portOf(hostHeader, hostname, defaultPort);
+  } else {
+    authority = hostname.includes(':') ? `[${hostname}]` : hostname;
   }
   const path = req.path;
   // A request through an HTTP proxy carries the absolute URL as its path.

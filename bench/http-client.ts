@@ -1,0 +1,186 @@
+// Client-side overhead: 20 000 keep-alive requests to a local hello-world server, through node:http
+// and through global fetch, each uninstrumented, traced without export (100% sampled, spans
+// dropped at finish: the instrumentation's own cost), and traced with the Jaeger UDP exporter to a
+// local sink (the full cost). The server and the sink run in a child process pinned to core 0
+// (`taskset -c 0` when available); each measurement is a fresh client process on core 1 (so JIT
+// and heap state never carry over from one mode to another), with 16 requests in flight to keep
+// the client core busy: time per request is then the client's. Rounds alternate the order of the
+// modes; the table shows medians, the added µs per request and the ratio, in wall time and in the
+// client process's CPU time (which other load on a shared machine disturbs less).
+//
+//   node --import tsx bench/http-client.ts [--rounds 3] [--requests 20000] [--concurrency 16]
+import { execFileSync, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { env, median, table } from './harness.js';
+
+const self = fileURLToPath(import.meta.url);
+type ClientName = 'node:http' | 'fetch';
+type Mode = 'off' | 'no-export' | 'udp';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : process.argv[i + 1]!;
+}
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('which', ['taskset'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function spawnPinned(core: number | null, args: string[]): ReturnType<typeof spawn> {
+  const command = [process.execPath, '--import', 'tsx', self, ...args];
+  return core === null
+    ? spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn('taskset', ['-c', String(core), ...command], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function firstLine(child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.once('error', reject);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const end = text.indexOf('\n');
+      if (end !== -1) resolve(text.slice(0, end));
+    });
+    child.once('exit', (code) => reject(new Error(`child exited with ${code} before answering`)));
+  });
+}
+
+// ---------------------------------------------------------------- server child
+
+async function serve(): Promise<void> {
+  const sink = dgram.createSocket('udp4');
+  sink.on('message', () => {});
+  await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, (_req, res) => {
+    res.setHeader('content-type', 'text/plain');
+    res.end('hello world');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, sinkPort: (sink.address() as AddressInfo).port })}\n`);
+}
+
+// ---------------------------------------------------------------- client child
+
+async function measureClient(name: ClientName, mode: Mode, port: number, sinkPort: number): Promise<void> {
+  const requests = Number(flag('requests', '20000'));
+  const concurrency = Number(flag('concurrency', '16'));
+  const url = `http://127.0.0.1:${port}/hello`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const viaHttp = (): Promise<void> => new Promise((resolve, reject) => {
+    http.get(url, { agent }, (res) => {
+      res.on('data', () => {});
+      res.on('end', resolve);
+    }).on('error', reject);
+  });
+  const viaFetch = async (): Promise<void> => {
+    await (await fetch(url)).text();
+  };
+  const client = name === 'fetch' ? viaFetch : viaHttp;
+  let spansFinished = (): number => 0;
+  let reported = (): number => 0;
+  if (mode !== 'off') {
+    const { initTracer, installAllPatches } = await import('../src/index.js');
+    const drop = { report() {}, async flush() {}, async close() {} };
+    const tracer = initTracer({
+      serviceName: 'bench-client',
+      global: false,
+      sampler: { type: 'const', param: 1 },
+      reporter: { agentHost: '127.0.0.1', agentPort: sinkPort },
+    }, mode === 'no-export' ? { reporter: drop } : {});
+    installAllPatches({ tracer, include: [name === 'fetch' ? 'fetch' : 'http-client'] });
+    spansFinished = () => tracer.stats().spansFinished;
+    reported = () => {
+      void tracer.flush();
+      return tracer.stats().reported ?? 0;
+    };
+  }
+  const load = async (total: number): Promise<{ wall: number; cpu: number }> => {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < total) {
+        next++;
+        await client();
+      }
+    };
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const wallMs = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    return { wall: (wallMs * 1000) / total, cpu: (used.user + used.system) / total };
+  };
+  await load(Math.min(requests, 5000)); // warm-up
+  const before = spansFinished();
+  const result = await load(requests);
+  const spans = spansFinished() - before;
+  if (mode !== 'off' && spans !== requests) throw new Error(`${name}/${mode}: ${spans} spans for ${requests} requests`);
+  if (mode === 'udp') {
+    const deadline = Date.now() + 3000;
+    while (reported() < requests && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (reported() < requests) throw new Error(`${name}/udp: only ${reported()} spans reported`);
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  agent.destroy();
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- orchestration
+
+async function main(): Promise<void> {
+  const rounds = Number(flag('rounds', '3'));
+  const pinned = hasTaskset();
+  const server = spawnPinned(pinned ? 0 : null, ['--serve']);
+  const { port, sinkPort } = JSON.parse(await firstLine(server)) as { port: number; sinkPort: number };
+  const modes: Mode[] = ['off', 'no-export', 'udp'];
+  const results = new Map<string, { wall: number[]; cpu: number[] }>();
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? modes : [...modes].reverse();
+      for (const name of ['node:http', 'fetch'] as const) {
+        for (const mode of order) {
+          const child = spawnPinned(pinned ? 1 : null, ['--client', name, '--mode', mode, '--port', String(port), '--sink', String(sinkPort), ...process.argv.slice(2)]);
+          const measured = JSON.parse(await firstLine(child)) as { wall: number; cpu: number };
+          const key = `${name} ${mode}`;
+          const entry = results.get(key) ?? { wall: [], cpu: [] };
+          entry.wall.push(measured.wall);
+          entry.cpu.push(measured.cpu);
+          results.set(key, entry);
+        }
+      }
+    }
+  } finally {
+    server.kill();
+  }
+  const rows: (string | number)[][] = [];
+  for (const name of ['node:http', 'fetch']) {
+    const base = results.get(`${name} off`)!;
+    for (const mode of ['no-export', 'udp'] as const) {
+      const traced = results.get(`${name} ${mode}`)!;
+      const [bw, tw, bc, tc] = [median(base.wall), median(traced.wall), median(base.cpu), median(traced.cpu)];
+      rows.push([`${name}, ${mode === 'udp' ? 'Jaeger UDP export' : 'no export'}`, bw, tw, tw - bw, `${(tw / bw).toFixed(3)}×`, bc, tc, tc - bc, `${(tc / bc).toFixed(3)}×`]);
+    }
+  }
+  const requests = flag('requests', '20000');
+  console.log(table(
+    `HTTP client overhead, 100% sampled (${requests} keep-alive requests per run, ${rounds} rounds, ${flag('concurrency', '16')} in flight; ${env()}${pinned ? '; server core 0, client core 1' : '; unpinned'})`,
+    ['client', 'baseline µs/req', 'traced µs/req', 'added µs', 'ratio', 'baseline CPU µs/req', 'traced CPU µs/req', 'added CPU µs', 'CPU ratio'],
+    rows,
+  ));
+}
+
+if (process.argv.includes('--serve')) {
+  void serve();
+} else if (process.argv.includes('--client')) {
+  void measureClient(flag('client', 'node:http') as ClientName, flag('mode', 'off') as Mode, Number(flag('port', '0')), Number(flag('sink', '0')));
+} else {
+  void main();
+}
