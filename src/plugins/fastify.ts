@@ -5,7 +5,8 @@
 // The server span itself comes from `http-server`.
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { isInstalled } from '../hooks/http-server.js';
-import { recordServerError, serverSpanOf, setServerRoute } from '../server/server-span.js';
+import { nameFastifyRoute, recordFastifyError } from '../server/fastify-plugin.js';
+import type { FastifyRequestLike } from '../server/fastify-plugin.js';
 import type { Integration, IntegrationContext } from './integration.js';
 
 export const FASTIFY_INITIALIZATION = 'fastify.initialization';
@@ -13,11 +14,6 @@ export const FASTIFY_REQUEST_HANDLER = 'fastify.request.handler';
 
 const handlerChannel = diagnosticsChannel.tracingChannel(FASTIFY_REQUEST_HANDLER);
 
-export interface FastifyRequestLike {
-  readonly raw: object;
-  readonly method: string;
-  readonly routeOptions?: { readonly url?: string };
-}
 type Done = (error?: unknown) => void;
 interface FastifyInstance {
   readonly version?: string;
@@ -27,17 +23,6 @@ interface HandlerStore {
   readonly request: FastifyRequestLike;
   readonly route?: { readonly url?: string; readonly method?: string };
   readonly error?: unknown;
-}
-
-/** Names the request's server span after its route; also used by `fastifyPlugin`. */
-export function nameFastifyRoute(request: FastifyRequestLike, url: string | undefined): void {
-  const span = serverSpanOf(request.raw);
-  if (span != null && url !== undefined) setServerRoute(span, request.method, url, 'fastify');
-}
-
-export function recordFastifyError(request: FastifyRequestLike, error: unknown): void {
-  const span = serverSpanOf(request.raw);
-  if (span != null) recordServerError(span, error);
 }
 
 function majorVersion(instance: FastifyInstance): number {

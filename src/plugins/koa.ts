@@ -6,22 +6,16 @@ import { patchKoa, settledChannel } from '../hooks/koa.js';
 import type { KoaRequestMessage } from '../hooks/koa.js';
 import { hookModules } from '../hooks/registry.js';
 import type { ModuleHook } from '../hooks/registry.js';
-import { recordServerError, serverSpanOf, setServerRoute } from '../server/server-span.js';
+import { nameKoaRoute } from '../server/koa-middleware.js';
+import type { KoaContextLike } from '../server/koa-middleware.js';
+import { recordServerError, serverSpanOf } from '../server/server-span.js';
 import type { Integration, IntegrationContext } from './integration.js';
 
-/** The route template a Koa router left on the context, if any. */
-export function koaRoute(context: { readonly [key: string]: unknown }): string | undefined {
-  const route = context._matchedRoute;
-  if (typeof route === 'string') return route;
-  return route instanceof RegExp ? String(route) : undefined;
-}
-
 function onSettled(message: KoaRequestMessage): void {
-  const context = message.context;
+  const context = message.context as KoaContextLike;
   const span = serverSpanOf(context.req);
   if (span == null) return;
-  const route = koaRoute(context);
-  if (route !== undefined) setServerRoute(span, typeof context.method === 'string' ? context.method : 'GET', route, 'koa');
+  nameKoaRoute(context, span);
   if (message.failed) recordServerError(span, message.error);
 }
 

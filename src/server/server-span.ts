@@ -125,12 +125,20 @@ export function statusOfError(error: unknown): number | undefined {
   return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
 }
 
+function hasRecorded(span: Span, error: unknown): boolean {
+  const logs = span.logs;
+  if (logs === null) return false;
+  for (const log of logs) if (log.fields['error.object'] === error) return true;
+  return false;
+}
+
 /**
- * Records a handler error on the server span. Errors that stand for a client error (an explicit
- * 4xx status, like `ctx.throw(404)`) are a response, not a failure of the server: not recorded.
+ * Records a handler error on the server span, once however many layers report it. Errors that
+ * stand for a client error (an explicit 4xx status, like `ctx.throw(404)`) are a response, not a
+ * failure of the server: not recorded.
  */
 export function recordServerError(span: Span, error: unknown): void {
-  if (!span.isRecording) return;
+  if (!span.isRecording || hasRecorded(span, error)) return;
   const status = statusOfError(error);
   if (status !== undefined && status < 500) return;
   span.recordError(error);
