@@ -4,6 +4,7 @@ import { collectorBatchFormat } from '../encoding/jaeger-envelopes.js';
 import type { JaegerBatchFormat } from '../encoding/jaeger-envelopes.js';
 import { packSpans } from '../encoding/jaeger-batch.js';
 import { HttpPoster } from './http-post.js';
+import { ExportTracker, sendBatches } from './export-tracking.js';
 import type { Exporter, ExporterContext, ExportResult } from './exporter.js';
 
 export interface JaegerHttpOptions {
@@ -30,10 +31,6 @@ export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 /** `shutdown` waits at most this long (and at most one attempt's timeout) for requests in flight. */
 const SHUTDOWN_WAIT_MS = 2000;
 
-function nothingSent(failed: number): ExportResult {
-  return { sent: 0, droppedTooLarge: 0, failed };
-}
-
 /** Explicit credentials; userinfo in the endpoint is the poster's fallback when there are none. */
 function withAuthorization(options: JaegerHttpOptions): Record<string, string> {
   const headers = { ...options.headers };
@@ -58,12 +55,12 @@ export class JaegerHttpExporter implements Exporter {
   private readonly faults: FaultLog;
   private readonly poster: HttpPoster;
   private readonly shutdownWaitMs: number;
-  private readonly inFlight = new Set<Promise<ExportResult>>();
-  private closed = false;
+  private readonly exports: ExportTracker;
 
   constructor(options: JaegerHttpOptions, context: ExporterContext) {
     this.format = collectorBatchFormat(context.serviceName, context.processTags);
     this.faults = new FaultLog(context.logger);
+    this.exports = new ExportTracker(this.faults, 'jaeger-http');
     const timeoutMs = options.timeoutMs ?? 5000;
     this.shutdownWaitMs = Math.min(timeoutMs, SHUTDOWN_WAIT_MS);
     this.poster = new HttpPoster(options.endpoint, {
@@ -76,15 +73,7 @@ export class JaegerHttpExporter implements Exporter {
   }
 
   export(spans: readonly Span[]): Promise<ExportResult> {
-    if (this.closed) return Promise.resolve(nothingSent(spans.length));
-    if (spans.length === 0) return Promise.resolve(nothingSent(0));
-    const work = this.send(spans).catch((error: unknown) => {
-      this.faults.report('jaeger-http export', error);
-      return nothingSent(spans.length);
-    });
-    this.inFlight.add(work);
-    void work.then(() => this.inFlight.delete(work));
-    return work;
+    return this.exports.run(spans, this.send);
   }
 
   /**
@@ -92,29 +81,16 @@ export class JaegerHttpExporter implements Exporter {
    * them, then aborts what is left (counted as failed) and frees the sockets.
    */
   async shutdown(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.exports.closed) return;
     // The reporter flushes (with retries) before it shuts an exporter down: none start after.
     this.poster.stopRetrying();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.shutdownWaitMs);
-      timer.unref();
-    });
-    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
-    clearTimeout(timer);
+    await this.exports.close(this.shutdownWaitMs);
     this.poster.abort();
   }
 
-  private async send(spans: readonly Span[]): Promise<ExportResult> {
+  private readonly send = async (spans: readonly Span[]): Promise<ExportResult> => {
     const packed = packSpans(this.format, spans, MAX_REQUEST_BYTES);
     if (packed.failed > 0) this.faults.report('jaeger-http encode', new Error(`${packed.failed} spans could not be encoded`));
-    let sent = 0;
-    let failed = packed.failed;
-    for (const batch of packed.batches) {
-      if (await this.poster.post(batch.parts, 'application/x-thrift')) sent += batch.spanCount;
-      else failed += batch.spanCount;
-    }
-    return { sent, droppedTooLarge: packed.droppedTooLarge, failed };
-  }
+    return sendBatches(packed, (batch) => this.poster.post(batch.parts, 'application/x-thrift'));
+  };
 }

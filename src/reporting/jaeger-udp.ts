@@ -7,6 +7,7 @@ import type { JaegerBatchFormat } from '../encoding/jaeger-envelopes.js';
 import { packSpans } from '../encoding/jaeger-batch.js';
 import type { EncodedBatch } from '../encoding/jaeger-batch.js';
 import type { Exporter, ExporterContext, ExportResult } from './exporter.js';
+import { ExportTracker, sendBatches } from './export-tracking.js';
 
 export interface JaegerUdpOptions {
   host: string;
@@ -20,10 +21,6 @@ export interface JaegerUdpOptions {
 /** How long `shutdown` waits for datagrams still being handed to the kernel. */
 const SHUTDOWN_WAIT_MS = 2000;
 
-function nothingSent(failed: number): ExportResult {
-  return { sent: 0, droppedTooLarge: 0, failed };
-}
-
 /**
  * Sends spans to a jaeger-agent as `Agent.emitBatch` datagrams on a connected, unref'd UDP
  * socket created on first use. Datagrams of one export go out one after another, so a burst does
@@ -33,9 +30,8 @@ function nothingSent(failed: number): ExportResult {
 export class JaegerUdpExporter implements Exporter {
   private readonly format: JaegerBatchFormat;
   private readonly faults: FaultLog;
+  private readonly exports: ExportTracker;
   private socket: Promise<dgram.Socket | null> | null = null;
-  private readonly inFlight = new Set<Promise<ExportResult>>();
-  private closed = false;
   /** Set once shutdown stops waiting: sends still pending count as failed. */
   private sendsReleased = false;
   private releaseSends: () => void = () => {};
@@ -51,52 +47,27 @@ export class JaegerUdpExporter implements Exporter {
       ? binaryAgentFormat(context.serviceName, context.processTags)
       : compactAgentFormat(context.serviceName, context.processTags);
     this.faults = new FaultLog(context.logger);
+    this.exports = new ExportTracker(this.faults, 'jaeger-udp');
   }
 
   export(spans: readonly Span[]): Promise<ExportResult> {
-    if (this.closed) return Promise.resolve(nothingSent(spans.length));
-    if (spans.length === 0) return Promise.resolve(nothingSent(0));
-    const work = this.send(spans).catch((error: unknown) => {
-      this.faults.report('jaeger-udp export', error);
-      return nothingSent(spans.length);
-    });
-    this.inFlight.add(work);
-    void work.then(() => this.inFlight.delete(work));
-    return work;
+    return this.exports.run(spans, this.send);
   }
 
   async shutdown(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
-      timer.unref();
-    });
-    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
-    clearTimeout(timer);
+    if (this.exports.closed) return;
+    await this.exports.close(SHUTDOWN_WAIT_MS);
     this.releaseSends();
     const socket = this.socket === null ? null : await Promise.race([this.socket, this.released]);
     if (socket) closeQuietly(socket);
   }
 
-  private async send(spans: readonly Span[]): Promise<ExportResult> {
+  private readonly send = async (spans: readonly Span[]): Promise<ExportResult> => {
     const packed = packSpans(this.format, spans, this.options.maxPacketSize);
     if (packed.failed > 0) this.faults.report('jaeger-udp encode', new Error(`${packed.failed} spans could not be encoded`));
-    let sent = 0;
-    let failed = packed.failed;
-    if (packed.batches.length > 0) {
-      const socket = await Promise.race([this.connect(), this.released]);
-      for (const batch of packed.batches) {
-        if (socket && await Promise.race([this.sendDatagram(socket, batch), this.released])) {
-          sent += batch.spanCount;
-        } else {
-          failed += batch.spanCount;
-        }
-      }
-    }
-    return { sent, droppedTooLarge: packed.droppedTooLarge, failed };
-  }
+    const socket = packed.batches.length > 0 ? await Promise.race([this.connect(), this.released]) : null;
+    return sendBatches(packed, async (batch) => socket ? Promise.race([this.sendDatagram(socket, batch), this.released]) : false);
+  };
 
   private sendDatagram(socket: dgram.Socket, batch: EncodedBatch): Promise<boolean> {
     return new Promise((resolve) => {
