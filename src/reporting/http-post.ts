@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { FaultLog } from '../tracer/logger.js';
 import { markInternal } from '../tracer/internal-requests.js';
+import type { ExportTracker } from './export-tracking.js';
 
 export interface HttpPostOptions {
   /** Sent with every request; values are never logged. */
@@ -22,6 +23,8 @@ export type PostBody = Uint8Array | readonly Uint8Array[];
 type Outcome = 'sent' | 'retry' | 'failed';
 
 const MAX_RETRY_AFTER_MS = 5000;
+/** `shutdown` waits at most this long (and at most one attempt's timeout) for exports under way. */
+const SHUTDOWN_WAIT_MS = 2000;
 
 function isRetryableForOtlp(status: number): boolean {
   return status === 429 || status === 502 || status === 503 || status === 504;
@@ -131,14 +134,14 @@ export class HttpPoster {
     }
   }
 
-  /** For shutdown: attempts under way may finish, but nothing is retried any more. */
-  stopRetrying(): void {
+  /**
+   * An exporter's shutdown: closes `exports`, lets those under way finish without retries (at most
+   * one attempt's timeout, at most 2 s), then aborts what is left (failed) and frees the sockets.
+   * The reporter flushes, with retries, before it shuts an exporter down.
+   */
+  async shutdown(exports: ExportTracker): Promise<void> {
     this.retriesStopped = true;
-  }
-
-  /** Destroys the requests in flight (their posts resolve false), starts no more, frees the sockets. */
-  abort(): void {
-    this.retriesStopped = true;
+    await exports.close(Math.min(this.options.timeoutMs, SHUTDOWN_WAIT_MS));
     this.aborted = true;
     for (const cancel of this.cancels) cancel();
     this.agent.destroy();

@@ -28,9 +28,6 @@ export interface JaegerHttpOptions {
 /** Request bodies stay below this; a batch is split into as many requests as needed. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
-/** `shutdown` waits at most this long (and at most one attempt's timeout) for requests in flight. */
-const SHUTDOWN_WAIT_MS = 2000;
-
 /** Explicit credentials; userinfo in the endpoint is the poster's fallback when there are none. */
 function withAuthorization(options: JaegerHttpOptions): Record<string, string> {
   const headers = { ...options.headers };
@@ -54,18 +51,15 @@ export class JaegerHttpExporter implements Exporter {
   private readonly format: JaegerBatchFormat;
   private readonly faults: FaultLog;
   private readonly poster: HttpPoster;
-  private readonly shutdownWaitMs: number;
   private readonly exports: ExportTracker;
 
   constructor(options: JaegerHttpOptions, context: ExporterContext) {
     this.format = collectorBatchFormat(context.serviceName, context.processTags);
     this.faults = new FaultLog(context.logger);
     this.exports = new ExportTracker(this.faults, 'jaeger-http');
-    const timeoutMs = options.timeoutMs ?? 5000;
-    this.shutdownWaitMs = Math.min(timeoutMs, SHUTDOWN_WAIT_MS);
     this.poster = new HttpPoster(options.endpoint, {
       headers: withAuthorization(options),
-      timeoutMs,
+      timeoutMs: options.timeoutMs ?? 5000,
       maxRetries: options.maxRetries ?? 2,
       retryDelayMs: options.retryDelayMs ?? 200,
       isRetryable: isRetryableForJaeger,
@@ -76,16 +70,8 @@ export class JaegerHttpExporter implements Exporter {
     return this.exports.run(spans, this.send);
   }
 
-  /**
-   * Lets requests in flight finish (at most one attempt's timeout, at most 2 s) without retrying
-   * them, then aborts what is left (counted as failed) and frees the sockets.
-   */
   async shutdown(): Promise<void> {
-    if (this.exports.closed) return;
-    // The reporter flushes (with retries) before it shuts an exporter down: none start after.
-    this.poster.stopRetrying();
-    await this.exports.close(this.shutdownWaitMs);
-    this.poster.abort();
+    if (!this.exports.closed) await this.poster.shutdown(this.exports);
   }
 
   private readonly send = async (spans: readonly Span[]): Promise<ExportResult> => {

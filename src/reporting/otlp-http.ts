@@ -4,6 +4,7 @@ import { OtlpProtoEncoder } from '../encoding/otlp-proto.js';
 import { encodeOtlpJson } from '../encoding/otlp-json.js';
 import type { OtlpProcess } from '../encoding/otlp-common.js';
 import { HttpPoster } from './http-post.js';
+import { ExportTracker, nothingSent } from './export-tracking.js';
 import type { Exporter, ExporterContext, ExportResult } from './exporter.js';
 
 export interface OtlpHttpOptions {
@@ -26,12 +27,8 @@ export const MAX_OTLP_BODY_BYTES = 4 * 1024 * 1024;
 
 const textEncoder = new TextEncoder();
 
-function result(sent: number, droppedTooLarge: number, failed: number): ExportResult {
-  return { sent, droppedTooLarge, failed };
-}
-
 function sum(a: ExportResult, b: ExportResult): ExportResult {
-  return result(a.sent + b.sent, a.droppedTooLarge + b.droppedTooLarge, a.failed + b.failed);
+  return { sent: a.sent + b.sent, droppedTooLarge: a.droppedTooLarge + b.droppedTooLarge, failed: a.failed + b.failed };
 }
 
 /** OTLP/HTTP trace exporter: one POST per batch (split to stay under 4 MB), retried when worth it. */
@@ -40,11 +37,11 @@ export class OtlpHttpExporter implements Exporter {
   private readonly faults: FaultLog;
   private readonly contentType: string;
   private readonly encode: (spans: readonly Span[]) => Uint8Array;
-  private readonly inFlight = new Set<Promise<ExportResult>>();
-  private closed = false;
+  private readonly exports: ExportTracker;
 
   constructor(options: OtlpHttpOptions, context: ExporterContext) {
     this.faults = new FaultLog(context.logger);
+    this.exports = new ExportTracker(this.faults, 'otlp');
     this.poster = new HttpPoster(options.endpoint, {
       headers: { ...options.headers },
       timeoutMs: options.timeoutMs ?? 10_000,
@@ -63,38 +60,26 @@ export class OtlpHttpExporter implements Exporter {
   }
 
   export(spans: readonly Span[]): Promise<ExportResult> {
-    if (this.closed) return Promise.resolve(result(0, 0, spans.length));
-    if (spans.length === 0) return Promise.resolve(result(0, 0, 0));
-    const work = this.send(spans).catch((error: unknown) => {
-      this.faults.report('otlp export', error);
-      return result(0, 0, spans.length);
-    });
-    this.inFlight.add(work);
-    void work.then(() => this.inFlight.delete(work));
-    return work;
+    return this.exports.run(spans, this.send);
   }
 
-  /** Waits for requests in flight (each bounded by its timeout and retries), then frees sockets. */
   async shutdown(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
-    this.poster.abort();
+    if (!this.exports.closed) await this.poster.shutdown(this.exports);
   }
 
-  private async send(spans: readonly Span[]): Promise<ExportResult> {
+  private readonly send = async (spans: readonly Span[]): Promise<ExportResult> => {
     let body: Uint8Array;
     try {
       body = this.encode(spans);
     } catch (error) {
       this.faults.report('otlp encode', error);
-      return result(0, 0, spans.length);
+      return nothingSent(spans.length);
     }
     if (body.byteLength > MAX_OTLP_BODY_BYTES) {
-      if (spans.length === 1) return result(0, 1, 0);
+      if (spans.length === 1) return { sent: 0, droppedTooLarge: 1, failed: 0 };
       const half = Math.ceil(spans.length / 2);
       return sum(await this.send(spans.slice(0, half)), await this.send(spans.slice(half)));
     }
-    return (await this.poster.post(body, this.contentType)) ? result(spans.length, 0, 0) : result(0, 0, spans.length);
-  }
+    return (await this.poster.post(body, this.contentType)) ? { sent: spans.length, droppedTooLarge: 0, failed: 0 } : nothingSent(spans.length);
+  };
 }

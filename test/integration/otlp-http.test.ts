@@ -188,6 +188,19 @@ describe('OtlpHttpExporter', () => {
     assert.deepEqual(await e.export(spans(1)), { sent: 0, droppedTooLarge: 0, failed: 1 }, 'after shutdown');
   });
 
+  test('shutdown aborts a request still unanswered after 2 s, without retrying it, so nothing holds the process', async () => {
+    const e = exporter({ maxRetries: 2 });
+    script = ['hang'];
+    const pending = e.export(spans(2));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await e.shutdown();
+    const elapsed = Date.now() - started;
+    assert.deepEqual(await pending, { sent: 0, droppedTooLarge: 0, failed: 2 });
+    assert.ok(elapsed >= 1900 && elapsed < 3000, `shutdown took ${elapsed} ms`);
+    assert.equal(received.length, 1, 'no retry once shut down');
+  });
+
   test('requests go through an agent marked internal (never traced by our HTTP instrumentation)', async () => {
     const agents: unknown[] = [];
     const onStart = (message: unknown): void => { agents.push((message as { request: { agent?: unknown } }).request.agent); };
