@@ -5,6 +5,7 @@
 import { createRequire, isBuiltin } from 'node:module';
 import * as nodeModule from 'node:module';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import * as iitm from 'import-in-the-middle';
 import * as ritm from 'require-in-the-middle';
 import { ownUrl } from './own-url.js';
@@ -27,16 +28,19 @@ type LoaderHolder = { [LOADER]?: 'registered' | 'unavailable' };
 export function ensureImportLoader(modules: readonly string[]): boolean {
   const holder = globalThis as LoaderHolder;
   if (holder[LOADER] !== undefined) return holder[LOADER] === 'registered';
-  const register = (nodeModule as { register?: (specifier: string, parentURL: string, options: object) => void }).register;
+  const register = (nodeModule as { register?: (specifier: string, parentURL: string, options: object) => unknown }).register;
   const parent = ownUrl();
-  if (typeof register !== 'function' || parent === undefined) {
+  // Node 20 runs `-r` preloads in its module-hooks thread too, where `register` rejects; worker
+  // threads share the main thread's hooks. Only the main thread registers.
+  if (typeof register !== 'function' || parent === undefined || !isMainThread) {
     holder[LOADER] = 'unavailable';
     return false;
   }
   const { registerOptions } = iitm.createAddHookMessageChannel();
   (registerOptions.data as { include: string[] }).include.push(...modules);
   try {
-    register('import-in-the-middle/hook.mjs', parent, registerOptions);
+    const result = register('import-in-the-middle/hook.mjs', parent, registerOptions);
+    if (result instanceof Promise) result.catch(() => {});
     holder[LOADER] = 'registered';
   } catch {
     holder[LOADER] = 'unavailable';
