@@ -82,6 +82,19 @@ describe('agent or collector down', () => {
     });
   }
 
+  for (const exporter of ['jaeger-http', 'otlp'] as const) {
+    test(`${exporter}: close() with ten batches queued takes well under its 5 s bound`, async () => {
+      const tracer = initTracer({ serviceName: 'app', global: false, reporter: { ...reporterTo(exporter, closedPort), flushIntervalMs: 60_000 } }, { logger: quiet });
+      for (let i = 0; i < 10_000; i++) tracer.startSpan('step').finish();
+      const started = Date.now();
+      await tracer.close();
+      const elapsed = Date.now() - started;
+      // Only the first batch is retried: later ones get one attempt each while the endpoint is known down.
+      assert.ok(elapsed < 3000, `close() took ${elapsed} ms`);
+      assert.equal(tracer.stats()['sendFailures'], 10_000);
+    });
+  }
+
   test('a full queue drops and counts; after close, spans are dropped silently', async () => {
     const tracer = initTracer({ serviceName: 'app', global: false, reporter: { ...reporterTo('otlp', closedPort), maxQueueSize: 100, flushIntervalMs: 60_000 } }, { logger: quiet });
     for (let i = 0; i < 250; i++) tracer.startSpan('burst').finish();
