@@ -32,15 +32,11 @@ export class JaegerUdpExporter implements Exporter {
   private readonly faults: FaultLog;
   private readonly exports: ExportTracker;
   private socket: Promise<dgram.Socket | null> | null = null;
+  private connected: dgram.Socket | null = null;
   /** Set once shutdown stops waiting: sends still pending count as failed. */
   private sendsReleased = false;
-  private releaseSends: () => void = () => {};
-  private readonly released = new Promise<false>((resolve) => {
-    this.releaseSends = () => {
-      this.sendsReleased = true;
-      resolve(false);
-    };
-  });
+  /** Each settles one pending connect or send as failed; called when shutdown stops waiting. */
+  private readonly giveUps = new Set<() => void>();
 
   constructor(private readonly options: JaegerUdpOptions, context: ExporterContext) {
     this.format = options.protocol === 'binary'
@@ -57,17 +53,34 @@ export class JaegerUdpExporter implements Exporter {
   async shutdown(): Promise<void> {
     if (this.exports.closed) return;
     await this.exports.close(SHUTDOWN_WAIT_MS);
-    this.releaseSends();
-    const socket = this.socket === null ? null : await Promise.race([this.socket, this.released]);
-    if (socket) closeQuietly(socket);
+    this.sendsReleased = true;
+    for (const giveUp of this.giveUps) giveUp();
+    if (this.connected !== null) closeQuietly(this.connected);
   }
 
   private readonly send = async (spans: readonly Span[]): Promise<ExportResult> => {
     const packed = packSpans(this.format, spans, this.options.maxPacketSize);
     if (packed.failed > 0) this.faults.report('jaeger-udp encode', new Error(`${packed.failed} spans could not be encoded`));
-    const socket = packed.batches.length > 0 ? await Promise.race([this.connect(), this.released]) : null;
-    return sendBatches(packed, async (batch) => socket ? Promise.race([this.sendDatagram(socket, batch), this.released]) : false);
+    const socket = packed.batches.length > 0 ? await this.orReleased(this.connect()) : null;
+    return sendBatches(packed, async (batch) => socket ? this.orReleased(this.sendDatagram(socket, batch)) : false);
   };
+
+  /**
+   * `work`'s value, or false once shutdown stops waiting. (Not a race against one long-lived
+   * promise: each such race would stay attached to it, a leak of every datagram ever sent.)
+   */
+  private orReleased<T>(work: Promise<T>): Promise<T | false> {
+    if (this.sendsReleased) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const giveUp = (): void => resolve(false);
+      const settle = (value: T | false): void => {
+        this.giveUps.delete(giveUp);
+        resolve(value);
+      };
+      this.giveUps.add(giveUp);
+      work.then(settle, () => settle(false));
+    });
+  }
 
   private sendDatagram(socket: dgram.Socket, batch: EncodedBatch): Promise<boolean> {
     return new Promise((resolve) => {
@@ -108,6 +121,7 @@ export class JaegerUdpExporter implements Exporter {
             closeQuietly(socket);
             resolve(null);
           } else {
+            this.connected = socket;
             resolve(socket);
           }
         });
