@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
 import { createRequire } from 'node:module';
 import { FORMAT_HTTP_HEADERS } from 'opentracing';
@@ -9,6 +11,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { createTestTracer } from '../../src/testing/index.js';
 import { httpServerIntegration } from '../../src/plugins/http-server.js';
 import { spanStore } from '../../src/tracer/active-context.js';
+import { selfSignedCertificate } from '../support/https-cert.js';
 import { close, delay, get, integrationContext, listen, serverSpans, waitForSpans } from './server-support.js';
 import type { TestContext } from './server-support.js';
 
@@ -204,6 +207,55 @@ describe('node:http server spans', () => {
       assert.equal(active[0], null);
       assert.equal(active[1], null);
     });
+  });
+});
+
+describe('https and IPv6', () => {
+  test('an https server gets the same server span, its handler inside it', async () => {
+    reset();
+    const server = https.createServer(selfSignedCertificate(), (req, res) => {
+      res.end(spanStore.getStore()?.context().toSpanId());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    const body = await new Promise<string>((resolve, reject) => {
+      https.get({ host: '127.0.0.1', port, path: '/secure?key=k', rejectUnauthorized: false }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+    await new Promise((resolve) => server.close(resolve));
+    const [span] = await waitForSpans(finishedSpans, 1);
+    assert.equal(body, span!.spanId);
+    assert.equal(span!.tags['http.url'], '/secure?key=REDACTED');
+    assert.equal(span!.tags['http.status_code'], 200);
+  });
+
+  test('a client on ::1 is tagged peer.ipv6', async () => {
+    reset();
+    const server = http.createServer((req, res) => res.end());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '::1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve, reject) => {
+      http.get({ host: '::1', port, path: '/v6' }, (response) => {
+        response.resume();
+        response.on('end', resolve);
+      }).on('error', reject);
+    });
+    await new Promise((resolve) => server.close(resolve));
+    const [span] = await waitForSpans(finishedSpans, 1);
+    assert.equal(span!.tags['peer.ipv6'], '::1');
+    assert.equal(span!.tags['peer.ipv4'], undefined);
   });
 });
 
