@@ -6,7 +6,10 @@
 // and heap state never carry over from one mode to another), with 16 requests in flight to keep
 // the client core busy: time per request is then the client's. Rounds alternate the order of the
 // modes; the table shows medians, the added µs per request and the ratio, in wall time and in the
-// client process's CPU time (which other load on a shared machine disturbs less).
+// client process's CPU time (which other load on a shared machine disturbs less). A second table
+// isolates the instrumentation's own CPU cost per node:http request without any I/O (requests made
+// with an agent that never connects, finished as if answered), which loopback wake-ups and other
+// processes cannot blur.
 //
 //   node --import tsx bench/http-client.ts [--rounds 3] [--requests 20000] [--concurrency 16]
 import { execFileSync, spawn } from 'node:child_process';
@@ -14,7 +17,7 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { env, median, table } from './harness.js';
+import { env, measure, median, table } from './harness.js';
 
 const self = fileURLToPath(import.meta.url);
 type ClientName = 'node:http' | 'fetch';
@@ -133,6 +136,33 @@ async function measureClient(name: ClientName, mode: Mode, port: number, sinkPor
   process.exit(0);
 }
 
+// ---------------------------------------------------------------- no-I/O child
+
+async function measureWithoutIo(mode: Mode, sinkPort: number): Promise<void> {
+  let flush = async (): Promise<void> => {};
+  if (mode !== 'off') {
+    const { initTracer, installAllPatches } = await import('../src/index.js');
+    const drop = { report() {}, async flush() {}, async close() {} };
+    const tracer = initTracer({
+      serviceName: 'bench-client',
+      global: false,
+      sampler: { type: 'const', param: 1 },
+      reporter: { agentHost: '127.0.0.1', agentPort: sinkPort },
+    }, mode === 'no-export' ? { reporter: drop } : {});
+    installAllPatches({ tracer, include: ['http-client'] });
+    flush = () => tracer.flush();
+  }
+  const agent = { addRequest() {}, protocol: 'http:', defaultPort: 80, keepAlive: true, maxSockets: 16 } as unknown as http.Agent;
+  const answered = { complete: true, statusCode: 200 };
+  const ns = await measure(() => {
+    const req = http.request({ host: '127.0.0.1', port: 8080, path: '/hello', agent }) as http.ClientRequest & { res: unknown };
+    req.res = answered;
+    req.emit('close');
+  }, { batch: 1000, samples: 41, warmup: 20, between: flush });
+  process.stdout.write(`${JSON.stringify({ ns })}\n`);
+  process.exit(0);
+}
+
 // ---------------------------------------------------------------- orchestration
 
 async function main(): Promise<void> {
@@ -157,6 +187,15 @@ async function main(): Promise<void> {
         }
       }
     }
+    for (let round = 0; round < rounds; round++) {
+      for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+        const child = spawnPinned(pinned ? 1 : null, ['--no-io', '--mode', mode, '--sink', String(sinkPort)]);
+        const { ns } = JSON.parse(await firstLine(child)) as { ns: number };
+        const entry = results.get(`no-io ${mode}`) ?? { wall: [], cpu: [] };
+        entry.wall.push(ns);
+        results.set(`no-io ${mode}`, entry);
+      }
+    }
   } finally {
     server.kill();
   }
@@ -175,10 +214,18 @@ async function main(): Promise<void> {
     ['client', 'baseline µs/req', 'traced µs/req', 'added µs', 'ratio', 'baseline CPU µs/req', 'traced CPU µs/req', 'added CPU µs', 'CPU ratio'],
     rows,
   ));
+  const noIo = (mode: Mode): number => median(results.get(`no-io ${mode}`)!.wall);
+  console.log(table(
+    `node:http instrumentation CPU per request without I/O (median of ${rounds} processes × 41 samples of 1000 requests)`,
+    ['mode', 'ns/request', 'added ns'],
+    (['off', 'no-export', 'udp'] as const).map((mode) => [mode === 'udp' ? 'traced, Jaeger UDP export' : mode === 'no-export' ? 'traced, no export' : 'uninstrumented', noIo(mode), noIo(mode) - noIo('off')]),
+  ));
 }
 
 if (process.argv.includes('--serve')) {
   void serve();
+} else if (process.argv.includes('--no-io')) {
+  void measureWithoutIo(flag('mode', 'off') as Mode, Number(flag('sink', '0')));
 } else if (process.argv.includes('--client')) {
   void measureClient(flag('client', 'node:http') as ClientName, flag('mode', 'off') as Mode, Number(flag('port', '0')), Number(flag('sink', '0')));
 } else {
