@@ -14,18 +14,28 @@ export const SCOPE_VERSION = VERSION;
 
 /** OTLP `Span.SpanKind`. */
 export const SPAN_KIND_INTERNAL = 1;
-const SPAN_KINDS: Readonly<Record<string, number>> = { server: 2, client: 3, producer: 4, consumer: 5 };
 
 /** OTLP `Status.StatusCode.STATUS_CODE_ERROR`. */
 export const STATUS_ERROR = 2;
 
-/** The OTLP kind for an OpenTracing `span.kind` tag value, or 0 when the value is not one we map. */
-export function spanKindOf(value: unknown): number {
-  return typeof value === 'string' ? SPAN_KINDS[value] ?? 0 : 0;
+/** What a span tag becomes in OTLP (`tagRole`): an attribute, the ERROR status, or a SpanKind > 0. */
+export const TAG_ATTRIBUTE = 0;
+export const TAG_ERROR = -1;
+
+function spanKindOf(value: unknown): number {
+  switch (value) {
+    case 'server': return 2;
+    case 'client': return 3;
+    case 'producer': return 4;
+    case 'consumer': return 5;
+    default: return TAG_ATTRIBUTE; // kept as a `span.kind` attribute
+  }
 }
 
-export function isErrorValue(value: unknown): boolean {
-  return value === true || value === 'true';
+/** `span.kind` becomes the span's kind and `error=true` its status; every other tag an attribute. */
+export function tagRole(key: string, value: unknown): number {
+  if (key === 'span.kind') return spanKindOf(value);
+  return key === 'error' && (value === true || value === 'true') ? TAG_ERROR : TAG_ATTRIBUTE;
 }
 
 /** How an attribute value goes on the wire (`valueKind`). */
@@ -93,6 +103,11 @@ export function resourceAttributes(process: OtlpProcess): [string, string | numb
 export function eventName(fields: Readonly<Record<string, unknown>>): string {
   const event = fields['event'];
   return typeof event === 'string' ? event : 'log';
+}
+
+/** True for the log field that became the event's name: it is not repeated as an attribute. */
+export function namesEvent(key: string, value: unknown): boolean {
+  return key === 'event' && typeof value === 'string';
 }
 
 /** The message of the span's last `error` log, or '' (becomes the OTLP status message). */

@@ -4,9 +4,9 @@
 import type { Span } from '../tracer/span.js';
 import { wordToHex } from '../tracer/ids.js';
 import {
-  SCOPE_NAME, SCOPE_VERSION, SPAN_KIND_INTERNAL, STATUS_ERROR, VALUE_ARRAY, VALUE_BOOL, VALUE_BYTES,
-  VALUE_DOUBLE, VALUE_INT, VALUE_SKIP, VALUE_STRING, addNanos, durationNanos, errorMessage, eventName,
-  isErrorValue, linkedReferences, resourceAttributes, spanKindOf, splitMs, stringifyValue, valueKind,
+  SCOPE_NAME, SCOPE_VERSION, SPAN_KIND_INTERNAL, STATUS_ERROR, TAG_ATTRIBUTE, TAG_ERROR, VALUE_ARRAY, VALUE_BOOL,
+  VALUE_BYTES, VALUE_DOUBLE, VALUE_INT, VALUE_SKIP, VALUE_STRING, addNanos, durationNanos, errorMessage, eventName,
+  linkedReferences, namesEvent, resourceAttributes, splitMs, stringifyValue, tagRole, valueKind,
 } from './otlp-common.js';
 import type { OtlpProcess } from './otlp-common.js';
 
@@ -77,8 +77,9 @@ function events(span: Span): object[] {
     const name = eventName(log.fields);
     const attributes: OtlpJsonKeyValue[] = [];
     for (const key of Object.keys(log.fields)) {
-      if (key === 'event' && log.fields[key] === name) continue;
-      const attribute = keyValue(key, log.fields[key]);
+      const value = log.fields[key];
+      if (namesEvent(key, value)) continue;
+      const attribute = keyValue(key, value);
       if (attribute !== null) attributes.push(attribute);
     }
     return { timeUnixNano: nanosString(time[0]!, time[1]!), name, attributes };
@@ -101,22 +102,22 @@ function links(span: Span): object[] {
 
 function jsonSpan(span: Span): object {
   const ctx = span.context();
-  let kind = 0;
+  let kind = SPAN_KIND_INTERNAL;
   let failed = false;
   const attributes: OtlpJsonKeyValue[] = [];
   const tags = span.tags;
   for (let i = 0; i < tags.length; i += 2) {
     const key = tags[i] as string;
     const value = tags[i + 1];
-    if (key === 'span.kind' && kind === 0) {
-      kind = spanKindOf(value);
-      if (kind !== 0) continue;
-    } else if (key === 'error' && isErrorValue(value)) {
+    const role = tagRole(key, value);
+    if (role === TAG_ATTRIBUTE) {
+      const attribute = keyValue(key, value);
+      if (attribute !== null) attributes.push(attribute);
+    } else if (role === TAG_ERROR) {
       failed = true;
-      continue;
+    } else {
+      kind = role;
     }
-    const attribute = keyValue(key, value);
-    if (attribute !== null) attributes.push(attribute);
   }
   splitMs(span.startTime, time);
   const startTimeUnixNano = nanosString(time[0]!, time[1]!);
@@ -126,7 +127,7 @@ function jsonSpan(span: Span): object {
   if ((ctx.parentIdHi | ctx.parentIdLo) !== 0) out['parentSpanId'] = wordToHex(ctx.parentIdHi) + wordToHex(ctx.parentIdLo);
   out['flags'] = ctx.flags & 1;
   out['name'] = span.operationName;
-  out['kind'] = kind === 0 ? SPAN_KIND_INTERNAL : kind;
+  out['kind'] = kind;
   out['startTimeUnixNano'] = startTimeUnixNano;
   out['endTimeUnixNano'] = nanosString(time[0]!, time[1]!);
   out['attributes'] = attributes;

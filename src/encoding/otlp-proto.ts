@@ -3,9 +3,9 @@
 import type { Span } from '../tracer/span.js';
 import { ProtoWriter } from './otlp-proto-writer.js';
 import {
-  SCOPE_NAME, SCOPE_VERSION, SPAN_KIND_INTERNAL, STATUS_ERROR, VALUE_ARRAY, VALUE_BOOL, VALUE_BYTES,
-  VALUE_DOUBLE, VALUE_INT, VALUE_SKIP, VALUE_STRING, addNanos, durationNanos, errorMessage, eventName,
-  isErrorValue, linkedReferences, resourceAttributes, spanKindOf, splitMs, stringifyValue, valueKind,
+  SCOPE_NAME, SCOPE_VERSION, SPAN_KIND_INTERNAL, STATUS_ERROR, TAG_ATTRIBUTE, TAG_ERROR, VALUE_ARRAY, VALUE_BOOL,
+  VALUE_BYTES, VALUE_DOUBLE, VALUE_INT, VALUE_SKIP, VALUE_STRING, addNanos, durationNanos, errorMessage, eventName,
+  linkedReferences, namesEvent, resourceAttributes, splitMs, stringifyValue, tagRole, valueKind,
 } from './otlp-common.js';
 import type { OtlpProcess } from './otlp-common.js';
 
@@ -73,8 +73,8 @@ function writeEvents(w: ProtoWriter, span: Span): void {
     w.stringField(2, name);
     const fields = log.fields;
     for (const key of Object.keys(fields)) {
-      if (key === 'event' && fields[key] === name) continue;
       const value = fields[key];
+      if (namesEvent(key, value)) continue;
       const kind = valueKind(value);
       if (kind !== VALUE_SKIP) writeKeyValue(w, 3, key, value, kind);
     }
@@ -111,23 +111,23 @@ function writeSpan(w: ProtoWriter, span: Span): void {
   addNanos(time, durationNanos(span.duration));
   w.nanosField(8, time[0]!, time[1]!);
 
-  let kind = 0;
+  let kind = SPAN_KIND_INTERNAL;
   let failed = false;
   const tags = span.tags;
   for (let i = 0; i < tags.length; i += 2) {
     const key = tags[i] as string;
     const value = tags[i + 1];
-    if (key === 'span.kind' && kind === 0) {
-      kind = spanKindOf(value);
-      if (kind !== 0) continue;
-    } else if (key === 'error' && isErrorValue(value)) {
+    const role = tagRole(key, value);
+    if (role === TAG_ATTRIBUTE) {
+      const valueType = valueKind(value);
+      if (valueType !== VALUE_SKIP) writeKeyValue(w, 9, key, value, valueType);
+    } else if (role === TAG_ERROR) {
       failed = true;
-      continue;
+    } else {
+      kind = role;
     }
-    const valueType = valueKind(value);
-    if (valueType !== VALUE_SKIP) writeKeyValue(w, 9, key, value, valueType);
   }
-  w.uint32Field(6, kind === 0 ? SPAN_KIND_INTERNAL : kind);
+  w.uint32Field(6, kind);
   if (span.logs !== null) writeEvents(w, span);
   if (span.references !== null) writeLinks(w, span);
   if (failed) {

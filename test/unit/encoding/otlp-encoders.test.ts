@@ -21,7 +21,7 @@ function protoSpans(spans: readonly Span[]): DecodedSpan[] {
   return decodeTraceRequest(new OtlpProtoEncoder(PROCESS).encode(spans)).resourceSpans[0]!.scopeSpans[0]!.spans;
 }
 
-function jsonSpans(spans: readonly Span[]): { attributes: { key: string; value: Record<string, unknown> }[]; events?: { attributes: { key: string; value: Record<string, unknown> }[] }[] }[] {
+function jsonSpans(spans: readonly Span[]): { kind: number; attributes: { key: string; value: Record<string, unknown> }[]; events?: { attributes: { key: string; value: Record<string, unknown> }[] }[] }[] {
   return (JSON.parse(encodeOtlpJson(spans, PROCESS)) as { resourceSpans: { scopeSpans: { spans: ReturnType<typeof jsonSpans> }[] }[] }).resourceSpans[0]!.scopeSpans[0]!.spans;
 }
 
@@ -68,6 +68,25 @@ describe('OTLP encoders: awkward values', () => {
     const fields = Object.fromEntries((event.attributes ?? []).map(({ key, value }) => [key, value]));
     assert.deepEqual(fields['error.object'], { stringValue: 'TypeError: bad input' });
     assert.deepEqual(fields['error.kind'], { stringValue: 'TypeError' });
+  });
+});
+
+describe('OTLP encoders: span kind', () => {
+  const spans = finished((tracer) => {
+    for (const kind of ['constructor', 'toString', '__proto__', 'consumer']) tracer.startSpan(kind, { tags: { 'span.kind': kind } }).finish();
+  });
+
+  test('a span.kind naming an Object.prototype member stays an attribute, in both encodings', () => {
+    const proto = protoSpans(spans);
+    const json = jsonSpans(spans);
+    for (const [i, kind] of ['constructor', 'toString', '__proto__'].entries()) {
+      assert.equal(proto[i]!.kind, 1, kind);
+      assert.equal(json[i]!.kind, 1, kind);
+      assert.deepEqual(proto[i]!.attributes!.find((a) => a.key === 'span.kind')?.value, { stringValue: kind });
+      assert.deepEqual(json[i]!.attributes.find((a) => a.key === 'span.kind')?.value, { stringValue: kind });
+    }
+    assert.equal(proto[3]!.kind, 5);
+    assert.equal(json[3]!.kind, 5);
   });
 });
 
