@@ -1,45 +1,25 @@
 // JaegerHttpExporter against a real local HTTP server standing in for the Jaeger collector.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import diagnosticsChannel from 'node:diagnostics_channel';
-import type { AddressInfo } from 'node:net';
 import { JaegerHttpExporter, MAX_REQUEST_BYTES } from '../../src/reporting/jaeger-http.js';
 import type { JaegerHttpOptions } from '../../src/reporting/jaeger-http.js';
 import { isInternal } from '../../src/tracer/internal-requests.js';
 import type { Span } from '../../src/tracer/span.js';
 import { decodeBinaryBatch } from '../peers/jaeger-thrift-decode.js';
 import { collectingTracer, exporterContext } from '../peers/jaeger-fixture.js';
+import { refusingPort, startHttpCollector } from '../support/http-collector.js';
+import type { HttpCollector } from '../support/http-collector.js';
 
-interface Received { method: string | undefined; url: string | undefined; headers: http.IncomingHttpHeaders; body: Buffer }
-
-/** Status codes to answer, in order; 'hang' never answers; after the list, 202. */
-let script: (number | 'hang')[] = [];
-let received: Received[] = [];
-let server: http.Server;
+let collector: HttpCollector;
 let endpoint: string;
 
 before(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
-      const answer = script.shift() ?? 202;
-      if (answer !== 'hang') res.writeHead(answer).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/traces?format=jaeger.thrift`;
+  collector = await startHttpCollector(202);
+  endpoint = `${collector.origin}/api/traces?format=jaeger.thrift`;
 });
-after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-beforeEach(() => {
-  script = [];
-  received = [];
-});
+after(() => collector.close());
+beforeEach(() => collector.reset());
 
 function spans(count: number): Span[] {
   const { tracer, spans: finished } = collectingTracer();
@@ -52,20 +32,12 @@ function exporter(options: Partial<JaegerHttpOptions> = {}, messages: string[] =
   return new JaegerHttpExporter({ endpoint, retryDelayMs: 20, ...options }, context);
 }
 
-async function closedPort(): Promise<number> {
-  const probe = http.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 describe('JaegerHttpExporter', () => {
   test('POSTs application/x-thrift to the endpoint path and query, with Content-Length', async () => {
     const e = exporter({ headers: { 'X-Tenant': 'blue' } });
     assert.deepEqual(await e.export(spans(5)), { sent: 5, droppedTooLarge: 0, failed: 0 });
-    assert.equal(received.length, 1);
-    const [request] = received;
+    assert.equal(collector.received.length, 1);
+    const [request] = collector.received;
     assert.equal(request!.method, 'POST');
     assert.equal(request!.url, '/api/traces?format=jaeger.thrift');
     assert.equal(request!.headers['content-type'], 'application/x-thrift');
@@ -79,44 +51,44 @@ describe('JaegerHttpExporter', () => {
   test('basic auth from username/password', async () => {
     const e = exporter({ username: 'jaeger', password: 'p@ss:word' });
     await e.export(spans(1));
-    assert.equal(received[0]!.headers.authorization, `Basic ${Buffer.from('jaeger:p@ss:word').toString('base64')}`);
+    assert.equal(collector.received[0]!.headers.authorization, `Basic ${Buffer.from('jaeger:p@ss:word').toString('base64')}`);
     await e.shutdown();
   });
 
   test('basic auth from userinfo in the endpoint', async () => {
     const e = exporter({ endpoint: endpoint.replace('http://', 'http://us%40er:s%3Acret@') });
     await e.export(spans(1));
-    assert.equal(received[0]!.headers.authorization, `Basic ${Buffer.from('us@er:s:cret').toString('base64')}`);
+    assert.equal(collector.received[0]!.headers.authorization, `Basic ${Buffer.from('us@er:s:cret').toString('base64')}`);
     await e.shutdown();
     const malformed = exporter({ endpoint: endpoint.replace('http://', 'http://a%zz:b@') });
     await malformed.export(spans(1));
-    assert.equal(received[1]!.headers.authorization, `Basic ${Buffer.from('a%zz:b').toString('base64')}`);
+    assert.equal(collector.received[1]!.headers.authorization, `Basic ${Buffer.from('a%zz:b').toString('base64')}`);
     await malformed.shutdown();
   });
 
   test('bearer token', async () => {
     const e = exporter({ authToken: 'tok-123' });
     await e.export(spans(1));
-    assert.equal(received[0]!.headers.authorization, 'Bearer tok-123');
+    assert.equal(collector.received[0]!.headers.authorization, 'Bearer tok-123');
     await e.shutdown();
   });
 
   test('retries 503 and 429, then succeeds with the same body', async () => {
-    script = [503, 429];
+    collector.answers = [503, 429];
     const e = exporter({ maxRetries: 2 });
     assert.deepEqual(await e.export(spans(3)), { sent: 3, droppedTooLarge: 0, failed: 0 });
-    assert.equal(received.length, 3);
-    assert.deepEqual(received[1]!.body, received[0]!.body);
-    assert.deepEqual(received[2]!.body, received[0]!.body);
+    assert.equal(collector.received.length, 3);
+    assert.deepEqual(collector.received[1]!.body, collector.received[0]!.body);
+    assert.deepEqual(collector.received[2]!.body, collector.received[0]!.body);
     await e.shutdown();
   });
 
   test('gives up after maxRetries; credentials never reach the logger', async () => {
-    script = [503, 503, 503, 503];
+    collector.answers = [503, 503, 503, 503];
     const messages: string[] = [];
     const e = exporter({ maxRetries: 2, username: 'admin', password: 'hunter2' }, messages);
     assert.deepEqual(await e.export(spans(4)), { sent: 0, droppedTooLarge: 0, failed: 4 });
-    assert.equal(received.length, 3);
+    assert.equal(collector.received.length, 3);
     assert.ok(messages.some((m) => m.includes('503')), messages.join('\n'));
     const secret = Buffer.from('admin:hunter2').toString('base64');
     for (const m of messages) assert.ok(!m.includes('hunter2') && !m.includes(secret), m);
@@ -124,15 +96,15 @@ describe('JaegerHttpExporter', () => {
   });
 
   test('a 4xx other than 429 is not retried', async () => {
-    script = [400];
+    collector.answers = [400];
     const e = exporter();
     assert.deepEqual(await e.export(spans(2)), { sent: 0, droppedTooLarge: 0, failed: 2 });
-    assert.equal(received.length, 1);
+    assert.equal(collector.received.length, 1);
     await e.shutdown();
   });
 
   test('collector down: spans failed, no rejection, bounded time', async () => {
-    const port = await closedPort();
+    const port = await refusingPort();
     const messages: string[] = [];
     const e = exporter({ endpoint: `http://127.0.0.1:${port}/api/traces`, maxRetries: 2 }, messages);
     const started = Date.now();
@@ -142,48 +114,33 @@ describe('JaegerHttpExporter', () => {
     await e.shutdown();
   });
 
-  test('once retries are used up, later batches get one attempt each until one succeeds', async () => {
-    script = [503, 503, 503, 503];
+  test('any 5xx is retried (OTLP retries only 502, 503 and 504)', async () => {
+    collector.answers = [500, 501];
     const e = exporter({ maxRetries: 2 });
-    assert.equal((await e.export(spans(1))).failed, 1);
-    assert.equal(received.length, 3);
-    assert.equal((await e.export(spans(1))).failed, 1);
-    assert.equal(received.length, 4, 'a single attempt while the collector is failing');
-    assert.equal((await e.export(spans(1))).sent, 1);
-    script = [500];
-    assert.equal((await e.export(spans(1))).sent, 1, 'retries (of any 5xx) are back after a success');
-    assert.equal(received.length, 7);
+    assert.deepEqual(await e.export(spans(1)), { sent: 1, droppedTooLarge: 0, failed: 0 });
+    assert.equal(collector.received.length, 3);
     await e.shutdown();
   });
 
   test('a Retry-After from the collector sets the retry delay', async () => {
-    const attempts: number[] = [];
-    const retryAfterServer = http.createServer((req, res) => {
-      attempts.push(Date.now());
-      req.resume();
-      req.on('end', () => (attempts.length === 1 ? res.writeHead(503, { 'Retry-After': '1' }) : res.writeHead(202)).end());
-    });
-    await new Promise<void>((resolve) => retryAfterServer.listen(0, '127.0.0.1', resolve));
-    const e = exporter({ endpoint: `http://127.0.0.1:${(retryAfterServer.address() as AddressInfo).port}/api/traces`, retryDelayMs: 1 });
-    try {
-      assert.deepEqual(await e.export(spans(1)), { sent: 1, droppedTooLarge: 0, failed: 0 });
-      assert.equal(attempts.length, 2);
-      assert.ok(attempts[1]! - attempts[0]! >= 900, `retried after ${attempts[1]! - attempts[0]!} ms`);
-    } finally {
-      await e.shutdown();
-      retryAfterServer.closeAllConnections();
-      await new Promise<void>((resolve) => retryAfterServer.close(() => resolve()));
-    }
+    collector.answers = [{ status: 503, headers: { 'Retry-After': '1' } }];
+    const e = exporter({ retryDelayMs: 1 });
+    const started = Date.now();
+    assert.deepEqual(await e.export(spans(1)), { sent: 1, droppedTooLarge: 0, failed: 0 });
+    const elapsed = Date.now() - started;
+    assert.equal(collector.received.length, 2);
+    assert.ok(elapsed >= 900, `retried after ${elapsed} ms`);
+    await e.shutdown();
   });
 
   test('a collector that never answers times out on every attempt', async () => {
-    script = ['hang', 'hang'];
+    collector.answers = ['hang', 'hang'];
     const e = exporter({ timeoutMs: 150, maxRetries: 1 });
     const started = Date.now();
     assert.deepEqual(await e.export(spans(2)), { sent: 0, droppedTooLarge: 0, failed: 2 });
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 300 && elapsed < 1500, `took ${elapsed} ms`);
-    assert.equal(received.length, 2);
+    assert.equal(collector.received.length, 2);
     await e.shutdown();
   });
 
@@ -192,9 +149,9 @@ describe('JaegerHttpExporter', () => {
     for (let i = 0; i < 220; i++) tracer.startSpan('big', { tags: { index: i, blob: 'b'.repeat(20_000) } }).finish();
     const e = exporter();
     assert.deepEqual(await e.export(big), { sent: 220, droppedTooLarge: 0, failed: 0 });
-    assert.ok(received.length >= 2, `${received.length} requests`);
-    for (const r of received) assert.ok(r.body.length <= MAX_REQUEST_BYTES);
-    const indexes = received.flatMap((r) => decodeBinaryBatch(r.body).spans.map((s) => s.tags!.find((t) => t.key === 'index')!.vLong));
+    assert.ok(collector.received.length >= 2, `${collector.received.length} requests`);
+    for (const r of collector.received) assert.ok(r.body.length <= MAX_REQUEST_BYTES);
+    const indexes = collector.received.flatMap((r) => decodeBinaryBatch(r.body).spans.map((s) => s.tags!.find((t) => t.key === 'index')!.vLong));
     assert.deepEqual(indexes, big.map((_, i) => BigInt(i)));
     await e.shutdown();
   });
@@ -226,7 +183,7 @@ describe('JaegerHttpExporter', () => {
   });
 
   test('shutdown: a request in flight gets its timeout, no retry, and the spans count as failed', async () => {
-    script = ['hang'];
+    collector.answers = ['hang'];
     const e = exporter({ timeoutMs: 300, maxRetries: 2 });
     const pending = e.export(spans(2));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -235,7 +192,7 @@ describe('JaegerHttpExporter', () => {
     assert.deepEqual(await pending, { sent: 0, droppedTooLarge: 0, failed: 2 });
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 200 && elapsed < 1000, `shutdown took ${elapsed} ms`);
-    assert.equal(received.length, 1, 'no retry once shut down');
+    assert.equal(collector.received.length, 1, 'no retry once shut down');
   });
 
   test('an endpoint that is not an http(s) URL is a TypeError at construction', () => {

@@ -3,9 +3,9 @@
 // exporter. The app runs in a child process so the receiver drains its socket concurrently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startUdpReceiver } from '../support/udp-receiver.js';
+import { runNode } from '../support/run-node.js';
 import { decodeCompactEmitBatch } from '../peers/jaeger-thrift-decode.js';
 
 const TOTAL = 50_000;
@@ -35,25 +35,10 @@ await tracer.close();
 process.stdout.write(JSON.stringify(tracer.stats()));
 `;
 
-function runApp(agentPort: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', APP], {
-      cwd: new URL('../..', import.meta.url),
-      env: { ...process.env, AGENT_PORT: String(agentPort) },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 test(`all ${TOTAL} finished spans reach the agent after close()`, { timeout: 60_000 }, async () => {
   const receiver = await startUdpReceiver({ recvBufferSize: 32 * 1024 * 1024 });
   try {
-    const { code, stdout, stderr } = await runApp(receiver.port);
+    const { code, stdout, stderr } = await runNode(APP, { env: { ...process.env, AGENT_PORT: String(receiver.port) } });
     assert.equal(code, 0, stderr);
     const stats = JSON.parse(stdout) as Record<string, number>;
     assert.equal(stats['spansFinished'], TOTAL);

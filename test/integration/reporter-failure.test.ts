@@ -2,12 +2,11 @@
 // nothing rejects, memory stays flat, and the tracer's timers never keep a process alive.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { initTracer } from '../../src/config/init.js';
 import type { ExporterName } from '../../src/config/options.js';
+import { refusingPort } from '../support/http-collector.js';
+import { runNode } from '../support/run-node.js';
 
 const quiet = { warn: () => {}, error: () => {} };
 const unhandled: unknown[] = [];
@@ -16,10 +15,7 @@ let closedPort: number;
 
 before(async () => {
   process.on('unhandledRejection', onUnhandled);
-  const probe = http.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  closedPort = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  closedPort = await refusingPort();
 });
 after(() => {
   process.off('unhandledRejection', onUnhandled);
@@ -35,21 +31,6 @@ function reporterTo(exporter: ExporterName, port: number): Record<string, unknow
     otlpEndpoint: `http://127.0.0.1:${port}/v1/traces`,
     flushIntervalMs: 20,
   };
-}
-
-function runChild(code: string, nodeFlags: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', code], {
-      cwd: new URL('../..', import.meta.url),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ code: exitCode, stdout, stderr, ms: Date.now() - started }));
-  });
 }
 
 describe('agent or collector down', () => {
@@ -135,7 +116,7 @@ process.stdout.write(JSON.stringify({ growth, stats: tracer.stats(), unhandled }
 describe('memory with the collector down', () => {
   for (const exporter of ['otlp', 'jaeger-http'] as const) {
     test(`${exporter}: 200 000 spans grow the heap by less than 20 MB`, { timeout: 60_000 }, async () => {
-      const { code, stdout, stderr } = await runChild(HEAP_APP(exporter, closedPort), ['--expose-gc']);
+      const { code, stdout, stderr } = await runNode(HEAP_APP(exporter, closedPort), { nodeFlags: ['--expose-gc'] });
       assert.equal(code, 0, stderr);
       const { growth, stats, unhandled: childUnhandled } = JSON.parse(stdout) as { growth: number; stats: Record<string, number>; unhandled: string[] };
       assert.ok(growth < 20 * 1024 * 1024, `heap grew by ${(growth / 1048576).toFixed(1)} MB`);
@@ -162,7 +143,7 @@ for (const reporter of reporters) {
 }
 console.log('done');
 `;
-    const { code: exitCode, stdout, stderr, ms } = await runChild(code);
+    const { code: exitCode, stdout, stderr, ms } = await runNode(code);
     assert.equal(exitCode, 0, stderr);
     assert.equal(stdout.trim().split('\n').at(-1), 'done');
     assert.ok(ms < 15_000, `exited after ${ms} ms`);

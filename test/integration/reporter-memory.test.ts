@@ -2,7 +2,7 @@
 // or the heap grows with every datagram ever sent. Measured in a child process with --expose-gc.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { runNode } from '../support/run-node.js';
 
 const EXPORTS = 30_000;
 
@@ -30,22 +30,8 @@ agent.close();
 process.stdout.write(JSON.stringify({ growth, sent }));
 `;
 
-function runApp(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', APP], {
-      cwd: new URL('../..', import.meta.url),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 test(`jaeger-udp: ${EXPORTS} exports to a live agent leave the heap flat`, { timeout: 60_000 }, async () => {
-  const { code, stdout, stderr } = await runApp();
+  const { code, stdout, stderr } = await runNode(APP, { nodeFlags: ['--expose-gc'] });
   assert.equal(code, 0, stderr);
   const { growth, sent } = JSON.parse(stdout) as { growth: number; sent: number };
   assert.equal(sent, 4 * (EXPORTS + 1));
