@@ -1,11 +1,16 @@
 // node:http and node:https servers publish no channel that scopes the request handler, and the
 // events of a request's streams run in the connection's async context, not the request's. This
-// hook wraps the three `emit`s involved and publishes, so that a plugin can bind its store:
-// - the server's `request` (and `checkContinue`/`checkExpectation`) dispatch, as a TracingChannel
-//   (`start` with bound stores runs the listeners in the plugin's context; `error` on a throw);
-// - every later event of that request or response that has listeners, through `runStores` of a
-//   plain channel, so `data`/`end`/`finish`/`close` listeners and what they continue stay in it;
-// - a `close` of the request or response before the response was complete: an early disconnect.
+// hook wraps the three `emit`s involved so that a plugin can have them run in its own context:
+// - the server's `request` (and `checkContinue`/`checkExpectation`) dispatch runs inside
+//   `store.run(scope.enter(message), ...)` of the bound scope; a throw is published on `error`;
+// - every later event of that request or response that has listeners runs inside
+//   `store.run(scope.reenter(message), ...)`, so `data`/`end`/`finish`/`close` listeners and what
+//   they continue stay in the request's context;
+// - a `close` of the request or response before the response was complete is published on
+//   `abort`: an early disconnect.
+// The scope is TracingChannel#start.bindStore's idea without its per-call closures and arrays:
+// this is the one hook every request of every app goes through.
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
 import * as http from 'node:http';
@@ -13,25 +18,39 @@ import * as https from 'node:https';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-export const HOOK_HTTP_SERVER_REQUEST = 'opentracing-async-instrumentation:http.server.request';
-export const HOOK_HTTP_SERVER_REQUEST_EVENT = 'opentracing-async-instrumentation:http.server.request.event';
+export const HOOK_HTTP_SERVER_REQUEST_ERROR = 'opentracing-async-instrumentation:http.server.request.error';
 export const HOOK_HTTP_SERVER_REQUEST_ABORT = 'opentracing-async-instrumentation:http.server.request.abort';
 
 /**
- * Published once per request; the same object is passed to every later event of the request. The
- * request carries it (the response reaches it through `response.req`).
+ * One per request, made when it is dispatched and passed to every later event of the request.
+ * The request carries it (the response reaches it through `response.req`).
  */
 export interface ServerRequestMessage {
   readonly server: http.Server;
   readonly request: http.IncomingMessage;
   readonly response: http.ServerResponse;
-  /** Set for the TracingChannel's `error` event: what a `request` listener threw. */
+  /** Set for the `error` channel: what a `request` listener threw. */
   error?: unknown;
 }
 
-export const requestChannel = diagnosticsChannel.tracingChannel<unknown, ServerRequestMessage>(HOOK_HTTP_SERVER_REQUEST);
-export const requestEventChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_EVENT);
+/** How a plugin has requests run in its context (never throws: a plugin guards its own code). */
+export interface RequestScope<T> {
+  readonly store: AsyncLocalStorage<T>;
+  /** The store value for the request's listeners. */
+  enter(message: ServerRequestMessage): T;
+  /** The store value for a later event of the request (or its response). */
+  reenter(message: ServerRequestMessage): T;
+}
+
+export const requestErrorChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_ERROR);
 export const requestAbortChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_ABORT);
+
+let scope: RequestScope<unknown> | null = null;
+
+/** Binds (or with null, unbinds) the scope requests run in; the hook dispatches only while bound. */
+export function bindRequestScope<T>(bound: RequestScope<T> | null): void {
+  scope = bound as RequestScope<unknown> | null;
+}
 
 // Shared by both builds of this package, so a request is dispatched through one hook only.
 const MESSAGE = Symbol.for('opentracing-async-instrumentation.serverRequestMessage');
@@ -45,23 +64,28 @@ function isRequestEvent(event: unknown): boolean {
   return event === 'request' || event === 'checkContinue' || event === 'checkExpectation';
 }
 
-function dispatch(server: unknown, original: Emit, event: string, request: http.IncomingMessage & Carrier, response: http.ServerResponse): boolean {
+function emitRequest(original: Emit, server: unknown, event: string, request: unknown, response: unknown): boolean {
+  return original.call(server, event, request, response);
+}
+
+function dispatch(bound: RequestScope<unknown>, server: unknown, original: Emit, event: string, request: http.IncomingMessage & Carrier, response: http.ServerResponse): boolean {
   const message: ServerRequestMessage = { server: server as http.Server, request, response };
   request[MESSAGE] = message;
   try {
-    return requestChannel.start.runStores(message, original, server, event, request, response) as boolean;
+    return bound.store.run(bound.enter(message), emitRequest, original, server, event, request, response);
   } catch (error) {
     message.error = error;
-    if (requestChannel.error.hasSubscribers) requestChannel.error.publish(message);
+    if (requestErrorChannel.hasSubscribers) requestErrorChannel.publish(message);
     throw error;
   }
 }
 
 function wrapServerEmit(original: Emit): Emit {
   return function emit(this: unknown, event: string | symbol, request?: unknown, response?: unknown) {
-    if (isRequestEvent(event) && requestChannel.start.hasSubscribers && request instanceof http.IncomingMessage &&
+    const bound = scope;
+    if (bound !== null && isRequestEvent(event) && request instanceof http.IncomingMessage &&
       (request as Carrier)[MESSAGE] === undefined && response instanceof http.ServerResponse && arguments.length === 3) {
-      return dispatch(this, original, event as string, request, response);
+      return dispatch(bound, this, original, event as string, request, response);
     }
     return Reflect.apply(original, this, arguments) as boolean;
   };
@@ -81,7 +105,7 @@ type Events = { _events?: Record<string | symbol, { name?: string } | unknown[] 
 /**
  * Whether `event` has listeners other than the ones Node adds to every request and response (the
  * response's `finish` handler, and the request's `end` handler added when the response finished
- * first): those need no context, and hello world would pay a `runStores` per request for them.
+ * first): those need no context, and hello world would pay a `run()` per request for them.
  */
 function hasUserListeners(emitter: EventEmitter, event: string | symbol, internal: string | undefined): boolean {
   const count = emitter.listenerCount(event);
@@ -99,8 +123,9 @@ function wrapMessageEmit(original: Emit, messageOf: (emitter: unknown) => Server
     const message = messageOf(this);
     if (message !== undefined) {
       if (event === 'close' && requestAbortChannel.hasSubscribers && isAbort(this, message)) requestAbortChannel.publish(message);
-      if (requestEventChannel.hasSubscribers && hasUserListeners(this as EventEmitter, event, internal)) {
-        return requestEventChannel.runStores(message, Reflect.apply, undefined, original, this, arguments) as boolean;
+      const bound = scope;
+      if (bound !== null && hasUserListeners(this as EventEmitter, event, internal)) {
+        return bound.store.run(bound.reenter(message), Reflect.apply, original, this, arguments) as boolean;
       }
     }
     return Reflect.apply(original, this, arguments) as boolean;
@@ -141,7 +166,7 @@ export function installHttpServerHook(): void {
 /** Restores every emit exactly as it was (inherited ones become inherited again). */
 export function uninstallHttpServerHook(): void {
   for (const { target, hadOwn, original } of slots.splice(0).reverse()) {
-    // Wrapped again by someone else since: leave it; with no subscribers ours only passes through.
+    // Wrapped again by someone else since: leave it; with no scope bound ours only passes through.
     if ((target.emit as Patched)[ORIGINAL] !== original) continue;
     if (hadOwn) target.emit = original;
     else delete (target as { emit?: Emit }).emit;

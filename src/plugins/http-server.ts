@@ -1,16 +1,17 @@
 // Server spans for node:http and node:https. The request listeners run inside the span through
-// the hook's TracingChannel with our store bound to its `start` (one `run()` per request, scoped:
-// nothing leaks into the connection or the next request); the span finishes on Node's own
-// `http.server.response.finish` channel, or when the connection closes first (the hook's abort).
+// the scope bound to the hook (one `run()` of our store per request, scoped: nothing leaks into
+// the connection or the next request, unlike `enterWith` from `http.server.request.start`); the
+// span finishes on Node's own `http.server.response.finish` channel, or when the connection closes
+// first (the hook's abort).
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
 import { HTTP_SERVER_RESPONSE_FINISH } from '../hooks/channels.js';
 import {
-  installHttpServerHook, requestChannel, requestAbortChannel, requestEventChannel, uninstallHttpServerHook,
+  bindRequestScope, installHttpServerHook, requestAbortChannel, requestErrorChannel, uninstallHttpServerHook,
 } from '../hooks/http-server.js';
-import type { ServerRequestMessage } from '../hooks/http-server.js';
+import type { RequestScope, ServerRequestMessage } from '../hooks/http-server.js';
 import {
   callerNameFrom, finishAbortedServerSpan, finishServerSpan, isIgnoredPath, recordServerError, serverSpanOf,
   setServerSpan, startServerSpan,
@@ -66,10 +67,12 @@ function onDispatch(message: ServerRequestMessage): Span | null {
 }
 
 /** Bound to later events of the request and the response: back into the request's span. */
-function onRequestEvent(message: unknown): Span | null {
-  const span = serverSpanOf((message as ServerRequestMessage).request);
+function onRequestEvent(message: ServerRequestMessage): Span | null {
+  const span = serverSpanOf(message.request);
   return span === undefined ? spanStore.getStore() ?? null : span;
 }
+
+const scope: RequestScope<Span | null> = { store: spanStore, enter: onDispatch, reenter: onRequestEvent };
 
 function onDispatchError(message: unknown): void {
   try {
@@ -110,9 +113,8 @@ export const httpServerIntegration: Integration = {
       return true;
     }
     active = context;
-    requestChannel.start.bindStore(spanStore, onDispatch);
-    requestChannel.error.subscribe(onDispatchError);
-    requestEventChannel.bindStore(spanStore, onRequestEvent);
+    bindRequestScope(scope);
+    requestErrorChannel.subscribe(onDispatchError);
     requestAbortChannel.subscribe(onAbort);
     diagnosticsChannel.subscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
     installHttpServerHook();
@@ -122,9 +124,8 @@ export const httpServerIntegration: Integration = {
     if (active === null) return;
     active = null;
     uninstallHttpServerHook();
-    requestChannel.start.unbindStore(spanStore);
-    requestChannel.error.unsubscribe(onDispatchError);
-    requestEventChannel.unbindStore(spanStore);
+    bindRequestScope(null);
+    requestErrorChannel.unsubscribe(onDispatchError);
     requestAbortChannel.unsubscribe(onAbort);
     diagnosticsChannel.unsubscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
   },
