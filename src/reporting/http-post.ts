@@ -41,6 +41,15 @@ function retryAfterMs(header: string | undefined): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : undefined;
 }
 
+function httpUrl(endpoint: string): URL | null {
+  try {
+    const url = new URL(endpoint);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
 function decoded(component: string): string {
   try {
     return decodeURIComponent(component);
@@ -75,22 +84,15 @@ export class HttpPoster {
   /** Cancels each attempt in flight. */
   private readonly cancels = new Set<() => void>();
   /** The endpoint without userinfo or query, for messages. */
-  readonly where: string;
+  private readonly where: string;
   /** Set when a post used up its retries; until a post succeeds again, posts try once. */
   private unreachable = false;
   private retriesStopped = false;
   private aborted = false;
 
   constructor(endpoint: string, private readonly options: HttpPostOptions, private readonly faults: FaultLog, private readonly label: string) {
-    let url: URL | undefined;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new TypeError(`${label}: endpoint must be an absolute http: or https: URL`);
-    }
+    const url = httpUrl(endpoint);
+    if (url === null) throw new TypeError(`${label}: endpoint must be an absolute http: or https: URL`);
     this.where = `${url.protocol}//${url.host}${url.pathname}`;
     this.transport = url.protocol === 'https:' ? https : http;
     this.agent = markInternal(new this.transport.Agent({ keepAlive: true }));

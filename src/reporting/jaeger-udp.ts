@@ -78,7 +78,7 @@ export class JaegerUdpExporter implements Exporter {
         resolve(value);
       };
       this.giveUps.add(giveUp);
-      work.then(settle, () => settle(false));
+      void work.then(settle, () => settle(false));
     });
   }
 
