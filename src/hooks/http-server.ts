@@ -105,13 +105,16 @@ type Events = { _events?: Record<string | symbol, { name?: string } | unknown[] 
 /**
  * Whether `event` has listeners other than the ones Node adds to every request and response (the
  * response's `finish` handler, and the request's `end` handler added when the response finished
- * first): those need no context, and hello world would pay a `run()` per request for them.
+ * first): those need no context, and hello world would pay a `run()` per request for them. Reads
+ * the emitter's listener table directly: this runs for every event of every request.
  */
-function hasUserListeners(emitter: EventEmitter, event: string | symbol, internal: string | undefined): boolean {
-  const count = emitter.listenerCount(event);
-  if (count !== 1 || event !== internal) return count > 0;
-  const only = (emitter as Events)._events?.[event];
-  return typeof only !== 'function' || !(only.name ?? '').endsWith(event === 'finish' ? 'resOnFinish' : 'clearIncoming');
+function hasUserListeners(emitter: EventEmitter, event: string | symbol, internal: string): boolean {
+  const events = (emitter as Events)._events;
+  if (events === undefined) return emitter.listenerCount(event) > 0;
+  const listeners = events[event];
+  if (listeners === undefined) return false;
+  if (typeof listeners !== 'function') return true;
+  return event !== internal || !(listeners.name ?? '').endsWith(event === 'finish' ? 'resOnFinish' : 'clearIncoming');
 }
 
 /**
