@@ -176,16 +176,31 @@ export function uninstallHttpServerHook(): void {
   }
 }
 
+function requireFromApp(): NodeJS.Require {
+  const entry = typeof require === 'function' ? require.main?.filename : process.argv[1];
+  return createRequire(entry !== undefined && path.isAbsolute(entry) ? entry : path.join(process.cwd(), 'index.js'));
+}
+
 /**
  * Whether the app can load the package `name`, resolved as from its entry file (else from the
  * working directory), like the module hooks do. Used by the server framework integrations.
  */
 export function isInstalled(name: string): boolean {
-  const entry = typeof require === 'function' ? require.main?.filename : process.argv[1];
   try {
-    createRequire(entry !== undefined && path.isAbsolute(entry) ? entry : path.join(process.cwd(), 'index.js')).resolve(name);
+    requireFromApp().resolve(name);
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The major version of the package `name` the app would load, if its package.json says. */
+export function installedMajor(name: string): number | undefined {
+  try {
+    const { version } = requireFromApp()(`${name}/package.json`) as { version?: unknown };
+    const major = typeof version === 'string' ? Number.parseInt(version, 10) : Number.NaN;
+    return Number.isNaN(major) ? undefined : major;
+  } catch {
+    return undefined;
   }
 }

@@ -4,7 +4,7 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { errorChannel, layerChannel, patchExpress4 } from '../hooks/express4.js';
 import type { ExpressLayerMessage } from '../hooks/express4.js';
-import { isInstalled } from '../hooks/http-server.js';
+import { installedMajor, isInstalled } from '../hooks/http-server.js';
 import { hookModules } from '../hooks/registry.js';
 import type { ModuleHook } from '../hooks/registry.js';
 import { recordServerError, serverSpanOf, setServerRoute } from '../server/server-span.js';
@@ -55,11 +55,15 @@ export function createExpressIntegration(modules: readonly string[]): Integratio
       router.error.subscribe(handlers.error);
       layerChannel.subscribe(handlers.start);
       errorChannel.subscribe(handlers.error);
-      hook = hookModules(modules, (exports) => {
-        const restore = patchExpress4(exports) ?? patchExpress4(exports.default);
-        if (restore !== null) undo.push(restore);
-        return undefined;
-      });
+      // Express 5 needs no module hook (nor, for ESM apps, the import loader that comes with one).
+      const patchable = modules.filter((name) => isInstalled(name) && !((installedMajor(name) ?? 4) >= 5));
+      if (patchable.length > 0) {
+        hook = hookModules(patchable, (exports) => {
+          const restore = patchExpress4(exports) ?? patchExpress4(exports.default);
+          if (restore !== null) undo.push(restore);
+          return undefined;
+        });
+      }
       return true;
     },
     disable(): void {

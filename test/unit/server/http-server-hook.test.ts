@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import { Socket } from 'node:net';
 import { createTestTracer } from '../../../src/testing/index.js';
 import { httpServerIntegration } from '../../../src/plugins/http-server.js';
-import { isInstalled } from '../../../src/hooks/http-server.js';
+import { installedMajor, isInstalled } from '../../../src/hooks/http-server.js';
 import { serverSpanOf } from '../../../src/server/server-span.js';
 import { spanStore } from '../../../src/tracer/active-context.js';
 
@@ -73,10 +73,14 @@ describe('the request hook', () => {
   });
 });
 
-describe('isInstalled', () => {
-  test('resolves packages the app can load', () => {
+describe('isInstalled / installedMajor', () => {
+  test('resolve packages the app can load, and their major version', () => {
     assert.equal(isInstalled('express'), true);
     assert.equal(isInstalled('fastify4'), true);
     assert.equal(isInstalled('surely-not-an-installed-package-7d1e'), false);
+    assert.equal(installedMajor('express'), 5);
+    assert.equal(installedMajor('express4'), 4);
+    assert.equal(installedMajor('koa2'), 2);
+    assert.equal(installedMajor('surely-not-an-installed-package-7d1e'), undefined);
   });
 });
