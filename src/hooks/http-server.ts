@@ -100,34 +100,45 @@ function isAbort(emitter: unknown, message: ServerRequestMessage): boolean {
   return response.destroyed || socket === null || socket.destroyed;
 }
 
-type Events = { _events?: Record<string | symbol, { name?: string } | unknown[] | undefined> };
+type Events = { _events?: Record<string | symbol, unknown> };
 
 /**
- * Whether `event` has listeners other than the ones Node adds to every request and response (the
- * response's `finish` handler, and the request's `end` handler added when the response finished
- * first): those need no context, and hello world would pay a `run()` per request for them. Reads
- * the emitter's listener table directly: this runs for every event of every request.
+ * Whether `event` has listeners beyond those Node adds itself, which need no context: the
+ * response's `finish` handler (always), and the request's `end` handler (added once the response
+ * has finished). Hello world would otherwise pay a `run()` per request for them. Reads the
+ * emitter's listener table directly: this runs for every event of every request.
  */
-function hasUserListeners(emitter: EventEmitter, event: string | symbol, internal: string): boolean {
+function hasUserListeners(emitter: EventEmitter, event: string | symbol, internal: number): boolean {
   const events = (emitter as Events)._events;
-  if (events === undefined) return emitter.listenerCount(event) > 0;
+  if (events === undefined) return emitter.listenerCount(event) > internal;
   const listeners = events[event];
   if (listeners === undefined) return false;
-  if (typeof listeners !== 'function') return true;
-  return event !== internal || !(listeners.name ?? '').endsWith(event === 'finish' ? 'resOnFinish' : 'clearIncoming');
+  return (typeof listeners === 'function' ? 1 : (listeners as unknown[]).length) > internal;
+}
+
+function requestInternals(event: string | symbol, message: ServerRequestMessage): number {
+  return event === 'end' && message.response.writableFinished ? 1 : 0;
+}
+
+function responseInternals(event: string | symbol): number {
+  return event === 'finish' ? 1 : 0;
 }
 
 /**
  * `messageOf` finds the request's message from the request or the response (which points to its
- * request); `internal` names the event Node itself always listens to on such objects.
+ * request); `internals` counts the listeners Node itself has for the event on such an object.
  */
-function wrapMessageEmit(original: Emit, messageOf: (emitter: unknown) => ServerRequestMessage | undefined, internal: string): Emit {
+function wrapMessageEmit(
+  original: Emit,
+  messageOf: (emitter: unknown) => ServerRequestMessage | undefined,
+  internals: (event: string | symbol, message: ServerRequestMessage) => number,
+): Emit {
   return function emit(this: unknown, event: string | symbol) {
     const message = messageOf(this);
     if (message !== undefined) {
       if (event === 'close' && requestAbortChannel.hasSubscribers && isAbort(this, message)) requestAbortChannel.publish(message);
       const bound = scope;
-      if (bound !== null && hasUserListeners(this as EventEmitter, event, internal)) {
+      if (bound !== null && hasUserListeners(this as EventEmitter, event, internals(event, message))) {
         return bound.store.run(bound.reenter(message), Reflect.apply, original, this, arguments) as boolean;
       }
     }
@@ -162,8 +173,8 @@ export function installHttpServerHook(): void {
   if (slots.length > 0) return;
   patchEmit(http.Server.prototype as unknown as { emit: Emit }, wrapServerEmit);
   patchEmit(https.Server.prototype as unknown as { emit: Emit }, wrapServerEmit);
-  patchEmit(http.IncomingMessage.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, messageOfRequest, 'end'));
-  patchEmit(http.ServerResponse.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, messageOfResponse, 'finish'));
+  patchEmit(http.IncomingMessage.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, messageOfRequest, requestInternals));
+  patchEmit(http.ServerResponse.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, messageOfResponse, responseInternals));
 }
 
 /** Restores every emit exactly as it was (inherited ones become inherited again). */
