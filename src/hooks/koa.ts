@@ -8,7 +8,7 @@ export const HOOK_KOA_REQUEST_SETTLED = 'opentracing-async-instrumentation:koa.r
 
 export interface KoaRequestMessage {
   /** The Koa context (`ctx`). */
-  readonly context: { readonly req: object; readonly method?: string; readonly [key: string]: unknown };
+  readonly context: { readonly req: object; readonly res: object; readonly method?: string };
   /** What the middleware chain threw or rejected with; absent when it succeeded. */
   readonly error?: unknown;
   readonly failed: boolean;

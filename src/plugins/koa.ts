@@ -7,12 +7,11 @@ import type { KoaRequestMessage } from '../hooks/koa.js';
 import { hookModules } from '../hooks/registry.js';
 import type { ModuleHook } from '../hooks/registry.js';
 import { nameKoaRoute } from '../server/koa-middleware.js';
-import type { KoaContextLike } from '../server/koa-middleware.js';
 import { recordServerError, serverSpanOf } from '../server/server-span.js';
 import type { Integration, IntegrationContext } from './integration.js';
 
 function onSettled(message: KoaRequestMessage): void {
-  const context = message.context as KoaContextLike;
+  const context = message.context;
   const span = serverSpanOf(context.req);
   if (span == null) return;
   nameKoaRoute(context, span);

@@ -10,17 +10,16 @@ export interface KoaContextLike {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly method?: string;
-  readonly [key: string]: unknown;
 }
 
 /** The route template a Koa router (@koa/router, koa-router) left on the context, if any. */
-export function koaRoute(context: { readonly [key: string]: unknown }): string | undefined {
-  const route = context._matchedRoute;
+export function koaRoute(context: object): string | undefined {
+  const route = (context as { _matchedRoute?: unknown })._matchedRoute;
   if (typeof route === 'string') return route;
   return route instanceof RegExp ? String(route) : undefined;
 }
 
-export function nameKoaRoute(context: KoaContextLike, span: Span): void {
+export function nameKoaRoute(context: { readonly method?: string }, span: Span): void {
   const route = koaRoute(context);
   if (route !== undefined) setServerRoute(span, typeof context.method === 'string' ? context.method : 'GET', route, 'koa');
 }
