@@ -6,8 +6,8 @@
 // - every later event of that request or response that has listeners runs inside
 //   `store.run(scope.reenter(message), ...)`, so `data`/`end`/`finish`/`close` listeners and what
 //   they continue stay in the request's context;
-// - a `close` of the request or response before the response was complete is published on
-//   `abort`: an early disconnect.
+// - a `close` of the request or response is published on `close` (whoever tracks the request can
+//   tell an early disconnect from there: the response is then not finished).
 // The scope is TracingChannel#start.bindStore's idea without its per-call closures and arrays:
 // this is the one hook every request of every app goes through.
 import type { AsyncLocalStorage } from 'node:async_hooks';
@@ -19,11 +19,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export const HOOK_HTTP_SERVER_REQUEST_ERROR = 'opentracing-async-instrumentation:http.server.request.error';
-export const HOOK_HTTP_SERVER_REQUEST_ABORT = 'opentracing-async-instrumentation:http.server.request.abort';
+export const HOOK_HTTP_SERVER_REQUEST_CLOSE = 'opentracing-async-instrumentation:http.server.request.close';
 
 /**
  * One per request, made when it is dispatched and passed to every later event of the request.
- * The request carries it (the response reaches it through `response.req`).
+ * The request and the response both carry it.
  */
 export interface ServerRequestMessage {
   readonly server: http.Server;
@@ -43,7 +43,7 @@ export interface RequestScope<T> {
 }
 
 export const requestErrorChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_ERROR);
-export const requestAbortChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_ABORT);
+export const requestCloseChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_CLOSE);
 
 let scope: RequestScope<unknown> | null = null;
 
@@ -71,6 +71,7 @@ function emitRequest(original: Emit, server: unknown, event: string, request: un
 function dispatch(bound: RequestScope<unknown>, server: unknown, original: Emit, event: string, request: http.IncomingMessage & Carrier, response: http.ServerResponse): boolean {
   const message: ServerRequestMessage = { server: server as http.Server, request, response };
   request[MESSAGE] = message;
+  (response as Carrier)[MESSAGE] = message;
   try {
     return bound.store.run(bound.enter(message), emitRequest, original, server, event, request, response);
   } catch (error) {
@@ -89,15 +90,6 @@ function wrapServerEmit(original: Emit): Emit {
     }
     return Reflect.apply(original, this, arguments) as boolean;
   };
-}
-
-/** True when the connection closed before the response was complete. */
-function isAbort(emitter: unknown, message: ServerRequestMessage): boolean {
-  const response = message.response;
-  if (response.writableFinished) return false;
-  if (emitter === response) return true;
-  const socket = message.request.socket as http.IncomingMessage['socket'] | null;
-  return response.destroyed || socket === null || socket.destroyed;
 }
 
 type Events = { _events?: Record<string | symbol, unknown> };
@@ -124,19 +116,12 @@ function responseInternals(event: string | symbol): number {
   return event === 'finish' ? 1 : 0;
 }
 
-/**
- * `messageOf` finds the request's message from the request or the response (which points to its
- * request); `internals` counts the listeners Node itself has for the event on such an object.
- */
-function wrapMessageEmit(
-  original: Emit,
-  messageOf: (emitter: unknown) => ServerRequestMessage | undefined,
-  internals: (event: string | symbol, message: ServerRequestMessage) => number,
-): Emit {
+/** `internals` counts the listeners Node itself has for the event on such an object. */
+function wrapMessageEmit(original: Emit, internals: (event: string | symbol, message: ServerRequestMessage) => number): Emit {
   return function emit(this: unknown, event: string | symbol) {
-    const message = messageOf(this);
+    const message = (this as Carrier)[MESSAGE];
     if (message !== undefined) {
-      if (event === 'close' && requestAbortChannel.hasSubscribers && isAbort(this, message)) requestAbortChannel.publish(message);
+      if (event === 'close' && requestCloseChannel.hasSubscribers) requestCloseChannel.publish(message);
       const bound = scope;
       if (bound !== null && hasUserListeners(this as EventEmitter, event, internals(event, message))) {
         return bound.store.run(bound.reenter(message), Reflect.apply, original, this, arguments) as boolean;
@@ -145,10 +130,6 @@ function wrapMessageEmit(
     return Reflect.apply(original, this, arguments) as boolean;
   };
 }
-
-const messageOfRequest = (request: unknown): ServerRequestMessage | undefined => (request as Carrier)[MESSAGE];
-const messageOfResponse = (response: unknown): ServerRequestMessage | undefined =>
-  ((response as { req?: Carrier }).req)?.[MESSAGE];
 
 interface Slot {
   target: { emit: Emit };
@@ -173,8 +154,8 @@ export function installHttpServerHook(): void {
   if (slots.length > 0) return;
   patchEmit(http.Server.prototype as unknown as { emit: Emit }, wrapServerEmit);
   patchEmit(https.Server.prototype as unknown as { emit: Emit }, wrapServerEmit);
-  patchEmit(http.IncomingMessage.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, messageOfRequest, requestInternals));
-  patchEmit(http.ServerResponse.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, messageOfResponse, responseInternals));
+  patchEmit(http.IncomingMessage.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, requestInternals));
+  patchEmit(http.ServerResponse.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, responseInternals));
 }
 
 /** Restores every emit exactly as it was (inherited ones become inherited again). */

@@ -2,14 +2,14 @@
 // the scope bound to the hook (one `run()` of our store per request, scoped: nothing leaks into
 // the connection or the next request, unlike `enterWith` from `http.server.request.start`); the
 // span finishes on Node's own `http.server.response.finish` channel, or when the connection closes
-// first (the hook's abort).
+// first.
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
 import { HTTP_SERVER_RESPONSE_FINISH } from '../hooks/channels.js';
 import {
-  bindRequestScope, installHttpServerHook, requestAbortChannel, requestErrorChannel, uninstallHttpServerHook,
+  bindRequestScope, installHttpServerHook, requestCloseChannel, requestErrorChannel, uninstallHttpServerHook,
 } from '../hooks/http-server.js';
 import type { RequestScope, ServerRequestMessage } from '../hooks/http-server.js';
 import {
@@ -84,11 +84,17 @@ function onDispatchError(message: unknown): void {
   }
 }
 
-function onAbort(message: unknown): void {
+/** A request or response closed: if its span is still open, the client left before the reply. */
+function onClose(message: unknown): void {
   try {
     const { request, response } = message as ServerRequestMessage;
     const span = serverSpanOf(request);
-    if (span != null) finishAbortedServerSpan(span, response.headersSent ? response.statusCode : undefined);
+    // Usually finished already (a response finishes before it closes): decided without touching it.
+    if (span == null || !span.isRecording || response.writableFinished) return;
+    const socket = request.socket as IncomingMessage['socket'] | null;
+    if (response.destroyed || socket === null || socket.destroyed) {
+      finishAbortedServerSpan(span, response.headersSent ? response.statusCode : undefined);
+    }
   } catch (error) {
     fault(error);
   }
@@ -115,7 +121,7 @@ export const httpServerIntegration: Integration = {
     active = context;
     bindRequestScope(scope);
     requestErrorChannel.subscribe(onDispatchError);
-    requestAbortChannel.subscribe(onAbort);
+    requestCloseChannel.subscribe(onClose);
     diagnosticsChannel.subscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
     installHttpServerHook();
     return true;
@@ -126,7 +132,7 @@ export const httpServerIntegration: Integration = {
     uninstallHttpServerHook();
     bindRequestScope(null);
     requestErrorChannel.unsubscribe(onDispatchError);
-    requestAbortChannel.unsubscribe(onAbort);
+    requestCloseChannel.unsubscribe(onClose);
     diagnosticsChannel.unsubscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
   },
 };
