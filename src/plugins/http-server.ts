@@ -13,8 +13,8 @@ import {
 } from '../hooks/http-server.js';
 import type { RequestScope, ServerRequestMessage } from '../hooks/http-server.js';
 import {
-  callerNameFrom, finishAbortedServerSpan, finishServerSpan, isIgnoredPath, recordServerError, serverSpanOf,
-  setServerSpan, startServerSpan,
+  callerNameFrom, finishAbortedServerSpan, finishServerSpan, headerSource, isIgnoredPath, recordServerError,
+  serverSpanOf, setServerSpan, startServerSpan,
 } from '../server/server-span.js';
 import type { Integration, IntegrationContext } from './integration.js';
 
@@ -37,16 +37,15 @@ function startSpan(context: IntegrationContext, request: IncomingMessage): Span 
     setServerSpan(request, null);
     return null;
   }
-  const headers = request.headers;
   const socket = request.socket as IncomingMessage['socket'] | null;
   const span = startServerSpan(tracer, {
     method: request.method ?? 'GET',
     url,
-    headers,
+    headers: headerSource(request),
     remoteIp: socket?.remoteAddress,
     remoteIpFromSocket: true,
     remotePort: socket?.remotePort,
-    callerName: callerNameHeaders.length === 0 ? undefined : callerNameFrom(headers, callerNameHeaders),
+    callerName: callerNameHeaders.length === 0 ? undefined : callerNameFrom(request.headers, callerNameHeaders),
     component: 'node-http',
   });
   setServerSpan(request, span);

@@ -51,49 +51,82 @@ function named(key: string, lower: string): boolean {
   return true;
 }
 
-/** Stores `record[key]` if `key` names a trace header; returns whether it did. */
-function take(headers: TraceHeaders, key: string, record: Record<string, unknown>): boolean {
+// Which TraceHeaders field a header name is.
+const NONE = 0;
+const UBER_TRACE_ID = 1;
+const UBER_CTX = 2;
+const JAEGER_DEBUG_ID = 3;
+const JAEGER_BAGGAGE = 4;
+const TRACEPARENT = 5;
+const TRACESTATE = 6;
+const BAGGAGE = 7;
+const B3 = 8;
+const B3_TRACE_ID = 9;
+const B3_SPAN_ID = 10;
+const B3_PARENT_SPAN_ID = 11;
+const B3_SAMPLED = 12;
+const B3_FLAGS = 13;
+
+/** The trace header `key` names (any case), or NONE. */
+function fieldOf(key: string): number {
   const length = key.length;
-  if (length < 2) return false;
+  if (length < 2) return NONE;
   // Dispatch on the first letter and the length so most request headers cost two comparisons.
   switch (key.charCodeAt(0) | 0x20) {
     case 0x75: // u
-      if (length === 13 && named(key, 'uber-trace-id')) return (headers.uberTraceId = single(record[key])) !== undefined;
-      if (length > 8 && named(key, UBERCTX)) {
-        const text = single(record[key]);
-        if (text === undefined) return false;
-        (headers.uberctx ??= []).push(key.slice(8), text);
-        return true;
-      }
-      return false;
+      if (length === 13 && named(key, 'uber-trace-id')) return UBER_TRACE_ID;
+      return length > 8 && named(key, UBERCTX) ? UBER_CTX : NONE;
     case 0x6a: // j
-      if (length === 15 && named(key, 'jaeger-debug-id')) return (headers.jaegerDebugId = single(record[key])) !== undefined;
-      if (length === 14 && named(key, 'jaeger-baggage')) return (headers.jaegerBaggage = list(record[key])) !== undefined;
-      return false;
+      if (length === 15 && named(key, 'jaeger-debug-id')) return JAEGER_DEBUG_ID;
+      return length === 14 && named(key, 'jaeger-baggage') ? JAEGER_BAGGAGE : NONE;
     case 0x74: // t
-      if (length === 11 && named(key, 'traceparent')) return (headers.traceparent = single(record[key])) !== undefined;
-      if (length === 10 && named(key, 'tracestate')) return (headers.tracestate = list(record[key])) !== undefined;
-      return false;
+      if (length === 11 && named(key, 'traceparent')) return TRACEPARENT;
+      return length === 10 && named(key, 'tracestate') ? TRACESTATE : NONE;
     case 0x62: // b
-      if (length === 7 && named(key, 'baggage')) return (headers.baggage = list(record[key])) !== undefined;
-      if (length === 2 && named(key, 'b3')) return (headers.b3 = single(record[key])) !== undefined;
-      return false;
+      if (length === 7 && named(key, 'baggage')) return BAGGAGE;
+      return length === 2 && named(key, 'b3') ? B3 : NONE;
     case 0x78: // x
       // x-b3-*: test 'b' and '3' before lowercasing, as x-forwarded-for and friends are common.
-      return length >= 10 && length <= 17 && (key.charCodeAt(2) | 0x20) === 0x62 && key.charCodeAt(3) === 0x33 &&
-        takeB3(headers, key.toLowerCase(), record[key]);
+      return length >= 10 && length <= 17 && (key.charCodeAt(2) | 0x20) === 0x62 && key.charCodeAt(3) === 0x33
+        ? b3FieldOf(key.toLowerCase())
+        : NONE;
     default:
-      return false;
+      return NONE;
   }
 }
 
-function takeB3(headers: TraceHeaders, lower: string, value: unknown): boolean {
+function b3FieldOf(lower: string): number {
   switch (lower) {
-    case 'x-b3-traceid': return (headers.b3TraceId = single(value)) !== undefined;
-    case 'x-b3-spanid': return (headers.b3SpanId = single(value)) !== undefined;
-    case 'x-b3-parentspanid': return (headers.b3ParentSpanId = single(value)) !== undefined;
-    case 'x-b3-sampled': return (headers.b3Sampled = single(value)) !== undefined;
-    case 'x-b3-flags': return (headers.b3Flags = single(value)) !== undefined;
+    case 'x-b3-traceid': return B3_TRACE_ID;
+    case 'x-b3-spanid': return B3_SPAN_ID;
+    case 'x-b3-parentspanid': return B3_PARENT_SPAN_ID;
+    case 'x-b3-sampled': return B3_SAMPLED;
+    case 'x-b3-flags': return B3_FLAGS;
+    default: return NONE;
+  }
+}
+
+/** Stores `value` (a carrier's value: string or array) as `field`; returns whether it did. */
+function store(headers: TraceHeaders, field: number, key: string, value: unknown): boolean {
+  switch (field) {
+    case UBER_TRACE_ID: return (headers.uberTraceId = single(value)) !== undefined;
+    case UBER_CTX: {
+      const text = single(value);
+      if (text === undefined) return false;
+      (headers.uberctx ??= []).push(key.slice(8), text);
+      return true;
+    }
+    case JAEGER_DEBUG_ID: return (headers.jaegerDebugId = single(value)) !== undefined;
+    case JAEGER_BAGGAGE: return (headers.jaegerBaggage = list(value)) !== undefined;
+    case TRACEPARENT: return (headers.traceparent = single(value)) !== undefined;
+    case TRACESTATE: return (headers.tracestate = list(value)) !== undefined;
+    case BAGGAGE: return (headers.baggage = list(value)) !== undefined;
+    case B3: return (headers.b3 = single(value)) !== undefined;
+    case B3_TRACE_ID: return (headers.b3TraceId = single(value)) !== undefined;
+    case B3_SPAN_ID: return (headers.b3SpanId = single(value)) !== undefined;
+    case B3_PARENT_SPAN_ID: return (headers.b3ParentSpanId = single(value)) !== undefined;
+    case B3_SAMPLED: return (headers.b3Sampled = single(value)) !== undefined;
+    case B3_FLAGS: return (headers.b3Flags = single(value)) !== undefined;
     default: return false;
   }
 }
@@ -101,12 +134,43 @@ function takeB3(headers: TraceHeaders, lower: string, value: unknown): boolean {
 /** Reads every trace header of `carrier`; null when it holds none (the common case). */
 export function readTraceHeaders(carrier: object): TraceHeaders | null {
   const record = carrier as Record<string, unknown>;
-  const headers = new TraceHeaders();
+  let headers: TraceHeaders | null = null;
   let found = false;
   for (const key in record) {
-    if (Object.prototype.hasOwnProperty.call(record, key) && take(headers, key, record)) found = true;
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const field = fieldOf(key);
+    if (field !== NONE && store((headers ??= new TraceHeaders()), field, key, record[key])) found = true;
   }
   return found ? headers : null;
+}
+
+/**
+ * Reads every trace header of a Node `rawHeaders` list ([name, value, ...] as received), without
+ * the `req.headers` object Node would build for it. Same result as `readTraceHeaders(req.headers)`:
+ * a header sent several times is joined with `, ` as Node joins it there (so a repeated
+ * single-valued header is as malformed here as there), `uberctx-` keys are lowercased.
+ */
+export function readRawTraceHeaders(raw: readonly string[]): TraceHeaders | null {
+  let names: string[] | null = null;
+  let values: string[] | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (fieldOf(name) === NONE) continue;
+    const lower = name.toLowerCase();
+    names ??= [];
+    values ??= [];
+    const seen = names.indexOf(lower);
+    if (seen === -1) {
+      names.push(lower);
+      values.push(raw[i + 1]!);
+    } else {
+      values[seen] += `, ${raw[i + 1]!}`;
+    }
+  }
+  if (names === null || values === null) return null;
+  const headers = new TraceHeaders();
+  for (let i = 0; i < names.length; i++) store(headers, fieldOf(names[i]!), names[i]!, values[i]);
+  return headers;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { PropagatorName } from '../config/options.js';
 import { SpanContext } from '../tracer/span-context.js';
 import type { Propagation } from '../tracer/tracer.js';
 import { BaggageBuilder } from './baggage.js';
-import { readTraceHeaders, writeHeaders } from './carrier.js';
+import { readRawTraceHeaders, readTraceHeaders, writeHeaders } from './carrier.js';
 import type { TraceHeaders } from './carrier.js';
 import { b3MultiPropagator } from './b3-multi.js';
 import { b3SinglePropagator } from './b3-single.js';
@@ -63,6 +63,11 @@ export class CompositePropagation implements Propagation {
     if (!isTextFormat(format) || carrier === null || typeof carrier !== 'object') return null;
     const headers = readTraceHeaders(carrier);
     return headers === null ? null : this.contextFrom(headers, format === FORMAT_HTTP_HEADERS);
+  }
+
+  extractRawHeaders(raw: readonly string[]): SpanContext | null {
+    const headers = readRawTraceHeaders(raw);
+    return headers === null ? null : this.contextFrom(headers, true);
   }
 
   private contextFrom(headers: TraceHeaders, http: boolean): SpanContext | null {

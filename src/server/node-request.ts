@@ -6,7 +6,7 @@ import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
 import type { ResolvedServerOptions } from './options.js';
 import {
-  callerNameFrom, finishAbortedServerSpan, finishServerSpan, isIgnoredPath, serverSpanOf, setServerSpan, startServerSpan,
+  callerNameFrom, finishAbortedServerSpan, finishServerSpan, headerSource, isIgnoredPath, serverSpanOf, setServerSpan, startServerSpan,
 } from './server-span.js';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
@@ -52,11 +52,11 @@ export function traceNodeRequest(
   const span = startServerSpan(tracer, {
     method: req.method ?? 'GET',
     url,
-    headers: req.headers,
+    headers: headerSource(req),
     remoteIp: socket?.remoteAddress,
     remoteIpFromSocket: true,
     remotePort: socket?.remotePort,
-    callerName: callerNameFrom(req.headers, options.callerNameHeaders),
+    callerName: options.callerNameHeaders.length === 0 ? undefined : callerNameFrom(req.headers, options.callerNameHeaders),
     component,
   });
   setServerSpan(req, span);

@@ -31,8 +31,11 @@ export interface ServerRequestFields {
   method: string;
   /** Path and query (or an absolute URL); redacted before it becomes `http.url`. */
   url: string;
-  /** Header carrier for `tracer.extract(FORMAT_HTTP_HEADERS, ...)`. */
-  headers: object;
+  /**
+   * Header carrier for `tracer.extract(FORMAT_HTTP_HEADERS, ...)`, or a Node request's
+   * `rawHeaders` list (read without building `req.headers`).
+   */
+  headers: object | readonly string[];
   remoteIp: string | undefined;
   /** True when `remoteIp` is a socket's `remoteAddress` (always an IP): no need to validate it. */
   remoteIpFromSocket?: boolean;
@@ -41,6 +44,14 @@ export interface ServerRequestFields {
   component: string;
   /** Operation name; default the method. */
   operation?: string;
+}
+
+/**
+ * Where to read a Node request's trace headers: its `rawHeaders` (Node builds `req.headers` only
+ * when someone reads it, which a traced request then need not pay for), else `headers`.
+ */
+export function headerSource(request: { rawHeaders?: unknown; headers: object }): object | readonly string[] {
+  return Array.isArray(request.rawHeaders) ? request.rawHeaders as readonly string[] : request.headers;
 }
 
 /** True when `url` (path with optional query) matches one of `ignorePaths`. */
@@ -64,9 +75,11 @@ export function callerNameFrom(headers: Readonly<Record<string, string | string[
   return undefined;
 }
 
-function extractParent(tracer: Tracer, headers: object): SpanContext | null {
+function extractParent(tracer: Tracer, headers: object | readonly string[]): SpanContext | null {
   try {
-    return tracer.extract(FORMAT_HTTP_HEADERS, headers);
+    return Array.isArray(headers)
+      ? tracer._extractRawHeaders(headers as readonly string[])
+      : tracer.extract(FORMAT_HTTP_HEADERS, headers);
   } catch {
     return null;
   }

@@ -23,6 +23,8 @@ export interface SpanOptions {
 export interface Propagation {
   inject(context: SpanContext, format: string, carrier: unknown): void;
   extract(format: string, carrier: unknown): SpanContext | null;
+  /** Like `extract(FORMAT_HTTP_HEADERS, req.headers)`, from Node's `req.rawHeaders` list. */
+  extractRawHeaders?(raw: readonly string[]): SpanContext | null;
 }
 
 export interface TracerParts {
@@ -69,6 +71,17 @@ function referenceType(ref: opentracing.Reference): SpanReference['type'] | null
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** `req.headers` as Node builds it from `rawHeaders`, as far as propagators care: names lowercased, repeats joined. */
+function headerRecord(raw: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === '__proto__') continue;
+    record[name] = Object.prototype.hasOwnProperty.call(record, name) ? `${record[name]!}, ${raw[i + 1]!}` : raw[i + 1]!;
+  }
+  return record;
 }
 
 function runAndFinish<T>(span: Span, fn: (span: Span) => T): T {
@@ -190,6 +203,23 @@ export class Tracer extends opentracing.Tracer {
     if (this.disabled || carrier === null || typeof carrier !== 'object') return null;
     try {
       return this._propagation.extract(format, carrier);
+    } catch (error) {
+      this.faults.report('extract', error);
+      return null;
+    }
+  }
+
+  /**
+   * @internal `extract(FORMAT_HTTP_HEADERS, req.headers)` from Node's `req.rawHeaders`, so that a
+   * request's trace context is read without Node building `req.headers` for it.
+   */
+  _extractRawHeaders(raw: readonly string[]): SpanContext | null {
+    if (this.disabled) return null;
+    try {
+      const propagation = this._propagation;
+      return propagation.extractRawHeaders !== undefined
+        ? propagation.extractRawHeaders(raw)
+        : propagation.extract(opentracing.FORMAT_HTTP_HEADERS, headerRecord(raw));
     } catch (error) {
       this.faults.report('extract', error);
       return null;
