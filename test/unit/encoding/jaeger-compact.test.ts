@@ -154,6 +154,29 @@ describe('compact jaeger.thrift Span', () => {
     assert.ok(first.includes('1808' + Buffer.from('ключ').toString('hex') + '1506'), 'UTF-8 key');
   });
 
+  test('tags written again (cached whole) and keys with ever-changing values stay byte-exact', () => {
+    const str = (k: string, v: string): string => '18' + Buffer.from([k.length]).toString('hex') + ascii(k) + '15' + '00' + '18' +
+      Buffer.from([Buffer.byteLength(v)]).toString('hex') + Buffer.from(v).toString('hex') + '00';
+    const long = (k: string, v: number): string => '18' + Buffer.from([k.length]).toString('hex') + ascii(k) + '15' + '06' + '46' + referenceZigzag(BigInt(v)) + '00';
+    const bool = (k: string, v: boolean): string => '18' + Buffer.from([k.length]).toString('hex') + ascii(k) + '15' + '04' + (v ? '31' : '32') + '00';
+    // Same-looking values of different types never share an encoding.
+    for (let round = 0; round < 3; round++) {
+      assert.equal(encode(fixedSpan({ tags: { 'same.key': 1 } })), IDS_AND_NAME + FLAGS_AND_TIMES + '19' + '1c' + long('same.key', 1) + '00');
+      assert.equal(encode(fixedSpan({ tags: { 'same.key': '1' } })), IDS_AND_NAME + FLAGS_AND_TIMES + '19' + '1c' + str('same.key', '1') + '00');
+      assert.equal(encode(fixedSpan({ tags: { 'same.key': true } })), IDS_AND_NAME + FLAGS_AND_TIMES + '19' + '1c' + bool('same.key', true) + '00');
+    }
+    // Far more distinct values than a key caches, each seen twice, in several types and lengths.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 40; i++) {
+        const text = i % 3 === 0 ? `/items/${i}` : i % 3 === 1 ? 'é'.repeat(i) : 'x'.repeat(30 + i);
+        const tags = { 'varying.text': text, 'varying.number': 40_000 + i * 997, 'varying.flag': i % 2 === 0 };
+        const expected = IDS_AND_NAME + FLAGS_AND_TIMES + '19' + '3c' +
+          str('varying.text', text) + long('varying.number', 40_000 + i * 997) + bool('varying.flag', i % 2 === 0) + '00';
+        assert.equal(encode(fixedSpan({ tags })), expected, `round ${round}, value ${i}`);
+      }
+    }
+  });
+
   test('the sink grows for big values and keeps earlier spans intact', () => {
     const sink = new ThriftSink(64);
     writeCompactSpan(sink, fixedSpan());
