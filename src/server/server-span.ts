@@ -88,15 +88,16 @@ function extractParent(tracer: Tracer, headers: object | readonly string[]): Spa
 /**
  * Tags `peer.ipv4` or `peer.ipv6` only when `address` really is an IP (IPv4-mapped IPv6 as IPv4).
  * A socket's own `remoteAddress` always is one, so `fromSocket` skips the (costly) validation.
+ * For a span just started, which has no peer tag yet.
  */
 export function tagPeerAddress(span: Span, address: string | undefined, fromSocket = false): void {
   if (address === undefined || address === '') return;
   if (address.indexOf(':') === -1) {
-    if (fromSocket || isIPv4(address)) span.setTag('peer.ipv4', address);
+    if (fromSocket || isIPv4(address)) span._appendTag('peer.ipv4', address);
   } else if (address.startsWith('::ffff:') && (fromSocket ? address.indexOf('.') !== -1 : isIPv4(address.slice(7)))) {
-    span.setTag('peer.ipv4', address.slice(7));
+    span._appendTag('peer.ipv4', address.slice(7));
   } else if (fromSocket || isIPv6(address)) {
-    span.setTag('peer.ipv6', address);
+    span._appendTag('peer.ipv6', address);
   }
 }
 
@@ -110,15 +111,15 @@ function urlTag(url: string): string {
  */
 export function startServerSpan(tracer: Tracer, fields: ServerRequestFields): Span {
   const parent = extractParent(tracer, fields.headers);
-  const span = tracer.startSpan(fields.operation ?? fields.method, { childOf: parent, ignoreActiveSpan: true });
+  const span = tracer._startSpanChildOf(fields.operation ?? fields.method, parent);
   if (!span.isRecording) return span;
-  span.setTag('span.kind', 'server');
-  span.setTag('component', fields.component);
-  span.setTag('http.method', fields.method);
-  span.setTag('http.url', urlTag(fields.url));
+  span._appendTag('span.kind', 'server');
+  span._appendTag('component', fields.component);
+  span._appendTag('http.method', fields.method);
+  span._appendTag('http.url', urlTag(fields.url));
   tagPeerAddress(span, fields.remoteIp, fields.remoteIpFromSocket === true);
-  if (fields.remotePort !== undefined && fields.remotePort > 0) span.setTag('peer.port', fields.remotePort);
-  if (fields.callerName !== undefined) span.setTag('peer.service', fields.callerName);
+  if (fields.remotePort !== undefined && fields.remotePort > 0) span._appendTag('peer.port', fields.remotePort);
+  if (fields.callerName !== undefined) span._appendTag('peer.service', fields.callerName);
   return span;
 }
 

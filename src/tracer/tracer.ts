@@ -165,6 +165,16 @@ export class Tracer extends opentracing.Tracer {
   }
 
   /**
+   * @internal `startSpan(name, { childOf: parent, ignoreActiveSpan: true })` for instrumentation,
+   * without the options object: a child of exactly `parent` (null: a new trace), whatever span is
+   * active. `parent` is a context of this tracer's own making (extracted or from a span).
+   */
+  _startSpanChildOf(name: string, parent: SpanContext | null): Span {
+    if (this.disabled) return this._noopSpan;
+    return this._newSpan(name, parent, null, undefined);
+  }
+
+  /**
    * Runs `fn(span)` with a new span active and returns what `fn` returns. The span finishes when
    * `fn` returns or its promise settles; a throw or rejection is recorded and passed on unchanged.
    */
@@ -322,6 +332,7 @@ export class Tracer extends opentracing.Tracer {
     if (rootTags !== null) for (let i = 0; i < rootTags.length; i += 2) span.setTag(rootTags[i] as string, rootTags[i + 1]);
     if (context.debugId !== null && parent !== null) span.setTag('jaeger-debug-id', context.debugId);
     if (options?.tags !== undefined) span.addTags(options.tags);
+    span._startTags = span.tags.length;
     return span;
   }
 }

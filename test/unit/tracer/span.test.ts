@@ -157,6 +157,19 @@ describe('Span', () => {
     assert.equal(record!.logs[0]!.fields['text'], 'y'.repeat(10));
   });
 
+  test('tags appended by instrumentation replace a start tag of the same key, and keep the limits', () => {
+    const sampler = { isSampled: () => ({ sampled: true, tags: ['span.kind', 'from-sampler', 'sampler.type', 'custom'] }) };
+    const { tracer, finishedSpans } = createTestTracer({ limits: { maxTagValueLength: 4, maxTags: 4, maxLogs: 1, maxOperationNameLength: 50 } }, { sampler });
+    const span = tracer._startSpanChildOf('GET', null);
+    span._appendTag('span.kind', 'server');
+    span._appendTag('http.url', '/a/long/path');
+    span._appendTag('peer.port', 8080);
+    span._appendTag('one.too.many', true);
+    span.finish();
+    span._appendTag('after.finish', 1);
+    assert.deepEqual(finishedSpans()[0]!.tags, { 'span.kind': 'serv', 'sampler.type': 'cust', 'http.url': '/a/l', 'peer.port': 8080 });
+  });
+
   test('log ignores non-object fields instead of throwing', () => {
     const { tracer } = createTestTracer();
     const span = tracer.startSpan('x');
