@@ -94,38 +94,49 @@ function wrapServerEmit(original: Emit): Emit {
 
 type Events = { _events?: Record<string | symbol, unknown> };
 
-/**
- * Whether `event` has listeners beyond those Node adds itself, which need no context: the
- * response's `finish` handler (always), and the request's `end` handler (added once the response
- * has finished). Hello world would otherwise pay a `run()` per request for them. Reads the
- * emitter's listener table directly: this runs for every event of every request.
- */
-function hasUserListeners(emitter: EventEmitter, event: string | symbol, internal: number): boolean {
+/** How many listeners `event` has, read from the emitter's own table: this runs for every event of every request. */
+function listenerCount(emitter: EventEmitter, event: string | symbol): number {
   const events = (emitter as Events)._events;
-  if (events === undefined) return emitter.listenerCount(event) > internal;
+  if (events === undefined) return emitter.listenerCount(event);
   const listeners = events[event];
-  if (listeners === undefined) return false;
-  return (typeof listeners === 'function' ? 1 : (listeners as unknown[]).length) > internal;
+  return listeners === undefined ? 0 : typeof listeners === 'function' ? 1 : (listeners as unknown[]).length;
 }
 
-function requestInternals(event: string | symbol, message: ServerRequestMessage): number {
-  return event === 'end' && message.response.writableFinished ? 1 : 0;
+function publishClose(emitter: Carrier): void {
+  const message = emitter[MESSAGE];
+  if (message !== undefined && requestCloseChannel.hasSubscribers) requestCloseChannel.publish(message);
 }
 
-function responseInternals(event: string | symbol): number {
-  return event === 'finish' ? 1 : 0;
-}
+// An event runs in the request's context only if it has listeners beyond those Node adds itself,
+// which need none: the response's `finish` handler (always there) and the request's `end` handler
+// (added once the response has finished); hello world would otherwise pay a `run()` per request.
+// Most events of most requests have no listener at all: that is decided before the message is
+// even looked up. The two wrappers are separate functions so each keeps its own type feedback.
 
-/** `internals` counts the listeners Node itself has for the event on such an object. */
-function wrapMessageEmit(original: Emit, internals: (event: string | symbol, message: ServerRequestMessage) => number): Emit {
+function wrapRequestEmit(original: Emit): Emit {
   return function emit(this: unknown, event: string | symbol) {
-    const message = (this as Carrier)[MESSAGE];
-    if (message !== undefined) {
-      if (event === 'close' && requestCloseChannel.hasSubscribers) requestCloseChannel.publish(message);
-      const bound = scope;
-      if (bound !== null && hasUserListeners(this as EventEmitter, event, internals(event, message))) {
-        return bound.store.run(bound.reenter(message), Reflect.apply, original, this, arguments) as boolean;
+    if (event === 'close') publishClose(this as Carrier);
+    const bound = scope;
+    if (bound !== null) {
+      const count = listenerCount(this as EventEmitter, event);
+      if (count > 0) {
+        const message = (this as Carrier)[MESSAGE];
+        if (message !== undefined && (count > 1 || event !== 'end' || !message.response.writableFinished)) {
+          return bound.store.run(bound.reenter(message), Reflect.apply, original, this, arguments) as boolean;
+        }
       }
+    }
+    return Reflect.apply(original, this, arguments) as boolean;
+  };
+}
+
+function wrapResponseEmit(original: Emit): Emit {
+  return function emit(this: unknown, event: string | symbol) {
+    if (event === 'close') publishClose(this as Carrier);
+    const bound = scope;
+    if (bound !== null && listenerCount(this as EventEmitter, event) > (event === 'finish' ? 1 : 0)) {
+      const message = (this as Carrier)[MESSAGE];
+      if (message !== undefined) return bound.store.run(bound.reenter(message), Reflect.apply, original, this, arguments) as boolean;
     }
     return Reflect.apply(original, this, arguments) as boolean;
   };
@@ -154,8 +165,8 @@ export function installHttpServerHook(): void {
   if (slots.length > 0) return;
   patchEmit(http.Server.prototype as unknown as { emit: Emit }, wrapServerEmit);
   patchEmit(https.Server.prototype as unknown as { emit: Emit }, wrapServerEmit);
-  patchEmit(http.IncomingMessage.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, requestInternals));
-  patchEmit(http.ServerResponse.prototype as unknown as { emit: Emit }, (o) => wrapMessageEmit(o, responseInternals));
+  patchEmit(http.IncomingMessage.prototype as unknown as { emit: Emit }, wrapRequestEmit);
+  patchEmit(http.ServerResponse.prototype as unknown as { emit: Emit }, wrapResponseEmit);
 }
 
 /** Restores every emit exactly as it was (inherited ones become inherited again). */

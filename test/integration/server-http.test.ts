@@ -149,9 +149,12 @@ describe('node:http server spans', () => {
   test('a client that disconnects early finishes the span once, tagged http.aborted', async () => {
     reset();
     let respond: (() => void) | undefined;
+    let activeOnClose: string | undefined;
     const closed = new Promise<void>((resolve) => {
       void withServer((req, res) => {
         res.on('close', () => {
+          // Emitted from the socket's close, in the connection's context: re-entered by the hook.
+          activeOnClose = spanStore.getStore()?.context().toSpanId();
           respond = () => res.end('too late');
           resolve();
         });
@@ -167,6 +170,7 @@ describe('node:http server spans', () => {
     const [span] = await waitForSpans(finishedSpans, 1);
     assert.equal(span!.tags['http.aborted'], true);
     assert.equal(span!.tags['http.status_code'], undefined);
+    assert.equal(activeOnClose, span!.spanId, 'the close listener ran outside the server span');
     respond!();
     await delay(20);
     assert.equal(finishedSpans().length, 1);
