@@ -1,6 +1,5 @@
 // What every HTTP client plugin shares: the span's shape, trace headers, and how it ends.
 import { isIP } from 'node:net';
-import { FORMAT_HTTP_HEADERS } from 'opentracing';
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
 import type { UrlMatcher } from './integration.js';
@@ -15,6 +14,19 @@ export interface ClientTarget {
 }
 
 /**
+ * `net.isIP`, without its regular expressions for what cannot be an IP: an IPv6 address has a
+ * colon, an IPv4 one only digits and dots (host names such as `api.example.com` end here).
+ */
+function ipVersionOf(hostname: string): number {
+  if (hostname.includes(':')) return isIP(hostname);
+  for (let i = 0; i < hostname.length; i++) {
+    const code = hostname.charCodeAt(i);
+    if (code !== 46 /* . */ && (code < 48 || code > 57)) return 0;
+  }
+  return isIP(hostname);
+}
+
+/**
  * A span named for the method, with the OpenTracing client tags: a child of `parent` when given
  * (null: a root span), else of the active span.
  */
@@ -23,25 +35,23 @@ export function startClientSpan(tracer: Tracer, component: string, target: Clien
     ? tracer.startSpan(target.method)
     : tracer.startSpan(target.method, { childOf: parent, ignoreActiveSpan: true });
   if (!span.isRecording) return span;
-  span.setTag('span.kind', 'client');
-  span.setTag('component', component);
-  span.setTag('http.method', target.method);
+  span._appendTag('span.kind', 'client');
+  span._appendTag('component', component);
+  span._appendTag('http.method', target.method);
   // Most URLs have neither userinfo nor a query: nothing to redact.
   const url = target.url;
-  span.setTag('http.url', url.includes('?') || url.includes('@') ? redactUrl(url) : url);
-  span.setTag('peer.hostname', target.hostname);
-  span.setTag('peer.port', target.port);
-  const ipVersion = isIP(target.hostname);
-  if (ipVersion === 4) span.setTag('peer.ipv4', target.hostname);
-  else if (ipVersion === 6) span.setTag('peer.ipv6', target.hostname);
+  span._appendTag('http.url', url.includes('?') || url.includes('@') ? redactUrl(url) : url);
+  span._appendTag('peer.hostname', target.hostname);
+  span._appendTag('peer.port', target.port);
+  const ipVersion = ipVersionOf(target.hostname);
+  if (ipVersion === 4) span._appendTag('peer.ipv4', target.hostname);
+  else if (ipVersion === 6) span._appendTag('peer.ipv6', target.hostname);
   return span;
 }
 
-/** The trace headers for `span` in the tracer's configured formats, names in lower case. */
-export function traceHeaders(tracer: Tracer, span: Span): Record<string, string> {
-  const carrier: Record<string, string> = {};
-  tracer.inject(span.context(), FORMAT_HTTP_HEADERS, carrier);
-  return carrier;
+/** The trace headers for `span` in the tracer's configured formats, as [name, value, ...]. */
+export function traceHeaders(tracer: Tracer, span: Span): readonly string[] {
+  return tracer._traceHeaders(span);
 }
 
 export function isErrorStatus(statusCode: number, errorOn4xx: boolean): boolean {

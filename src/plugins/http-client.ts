@@ -19,7 +19,10 @@ const COMPONENT = 'node-http';
 type Request = ClientRequest & { agent?: unknown; res: IncomingMessage | null };
 
 const subscriptions = new Subscriptions(NAME);
-const pending = new WeakMap<Request, Span>();
+// The span of a request in flight, on the request itself: cheaper than a WeakMap entry, which
+// costs the garbage collector work for every request.
+const CLIENT_SPAN = Symbol('opentracing-async-instrumentation.clientSpan');
+type Pending = { [CLIENT_SPAN]?: Span | undefined };
 let errorOn4xx = false;
 
 /** The port in a Host header if it names `hostname` (any case), else `fallback`. */
@@ -63,24 +66,29 @@ function onCreated(context: IntegrationContext, req: Request): void {
   // Headers given as a raw array (or with `Expect`) are already written: nothing can be added.
   if (!req.headersSent) {
     const headers = traceHeaders(tracer, span);
-    for (const name of Object.keys(headers)) req.setHeader(name, headers[name]!);
+    for (let i = 0; i < headers.length; i += 2) req.setHeader(headers[i]!, headers[i + 1]!);
   }
-  pending.set(req, span);
+  (req as Pending)[CLIENT_SPAN] = span;
   req.on('close', onClose);
 }
 
+/** The span of `req` if it is still open, taken off the request. */
+function takeSpan(req: Request): Span | undefined {
+  const span = (req as Pending)[CLIENT_SPAN];
+  if (span !== undefined) (req as Pending)[CLIENT_SPAN] = undefined;
+  return span;
+}
+
 function onError(req: Request, error: unknown): void {
-  const span = pending.get(req);
+  const span = takeSpan(req);
   if (span === undefined) return;
-  pending.delete(req);
   finishClientSpan(span, req.res?.statusCode, error, errorOn4xx);
 }
 
 // Runs as a 'close' listener of the request: `this` is the request.
 function onClose(this: Request): void {
-  const span = pending.get(this);
+  const span = takeSpan(this);
   if (span === undefined) return;
-  pending.delete(this);
   finishClientSpan(span, this.res?.statusCode, closeError(this), errorOn4xx);
 }
 

@@ -89,7 +89,7 @@ export function undiciRequestsIntegration(
     const target = { method: request.method, url, hostname: origin.hostname, port: origin.port };
     const span = startClientSpan(tracer, component, target, callerSpan(tracer, request));
     const headers = traceHeaders(tracer, span);
-    for (const header of Object.keys(headers)) setRequestHeader(request, header, headers[header]!);
+    for (let i = 0; i < headers.length; i += 2) setRequestHeader(request, headers[i]!, headers[i + 1]!);
     pending.set(request, { span, statusCode: undefined });
   }
 

@@ -59,6 +59,12 @@ export class CompositePropagation implements Propagation {
     writeHeaders(carrier as Record<string, unknown>, writes, this.owned);
   }
 
+  injectHeaders(context: SpanContext): string[] {
+    const writes: string[] = [];
+    for (const propagator of this.propagators) propagator.inject(context, writes, true);
+    return writes;
+  }
+
   extract(format: string, carrier: unknown): SpanContext | null {
     if (!isTextFormat(format) || carrier === null || typeof carrier !== 'object') return null;
     const headers = readTraceHeaders(carrier);

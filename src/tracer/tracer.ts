@@ -23,6 +23,8 @@ export interface SpanOptions {
 export interface Propagation {
   inject(context: SpanContext, format: string, carrier: unknown): void;
   extract(format: string, carrier: unknown): SpanContext | null;
+  /** The HTTP headers `inject(context, FORMAT_HTTP_HEADERS, {})` would write, as [name, value, ...]. */
+  injectHeaders?(context: SpanContext): string[];
   /** Like `extract(FORMAT_HTTP_HEADERS, req.headers)`, from Node's `req.rawHeaders` list. */
   extractRawHeaders?(raw: readonly string[]): SpanContext | null;
 }
@@ -48,6 +50,7 @@ export interface TracerStats {
 }
 
 const EMPTY_TRACE = Object.freeze([0, 0, 0, 0]);
+const NO_HEADERS: readonly string[] = Object.freeze([]);
 
 function asOurContext(value: unknown): SpanContext | null {
   if (value instanceof SpanContext) return value;
@@ -206,6 +209,26 @@ export class Tracer extends opentracing.Tracer {
       if (context !== null && context.isValid) this._propagation.inject(context, format, carrier);
     } catch (error) {
       this.faults.report('inject', error);
+    }
+  }
+
+  /**
+   * @internal The trace headers for `span`'s context in the configured formats, as
+   * [name, value, ...]: what `inject(span, FORMAT_HTTP_HEADERS, {})` writes into an empty carrier,
+   * without the carrier. Empty when there is nothing to send (disabled, invalid context, a fault).
+   */
+  _traceHeaders(span: Span): readonly string[] {
+    const context = span.context();
+    if (this.disabled || !context.isValid) return NO_HEADERS;
+    try {
+      const propagation = this._propagation;
+      if (propagation.injectHeaders !== undefined) return propagation.injectHeaders(context);
+      const carrier: Record<string, string> = {};
+      propagation.inject(context, opentracing.FORMAT_HTTP_HEADERS, carrier);
+      return Object.keys(carrier).flatMap((name) => [name, carrier[name]!]);
+    } catch (error) {
+      this.faults.report('inject', error);
+      return NO_HEADERS;
     }
   }
 

@@ -6,7 +6,7 @@ import { finishClientSpan, isIgnoredUrl, startClientSpan, traceHeaders, unbracke
 describe('client spans', () => {
   test('peer.ipv4 / peer.ipv6 only for real IP addresses', () => {
     const { tracer, finishedSpans } = createTestTracer();
-    for (const hostname of ['10.1.2.3', '::1', 'example.com', '1.2.3', 'localhost']) {
+    for (const hostname of ['10.1.2.3', '::1', 'example.com', '1.2.3', 'localhost', '1.2.3.4.5', '0123', '::ffff:10.0.0.1', 'fe80::1%eth0']) {
       startClientSpan(tracer, 'test', { method: 'GET', url: `http://${hostname}/`, hostname, port: 80 }).finish();
     }
     assert.deepEqual(finishedSpans().map((s) => [s.tags['peer.ipv4'], s.tags['peer.ipv6']]), [
@@ -15,6 +15,10 @@ describe('client spans', () => {
       [undefined, undefined],
       [undefined, undefined],
       [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, '::ffff:10.0.0.1'],
+      [undefined, 'fe80::1%eth0'],
     ]);
   });
 
@@ -51,8 +55,26 @@ describe('client spans', () => {
     const { tracer } = createTestTracer({ propagators: ['tracecontext', 'jaeger'] });
     const span = startClientSpan(tracer, 't', { method: 'GET', url: 'http://h/', hostname: 'h', port: 80 });
     const headers = traceHeaders(tracer, span);
-    assert.equal(headers.traceparent, `00-${span.context().toTraceId()}-${span.context().toSpanId()}-01`);
-    assert.ok(headers['uber-trace-id']!.startsWith(span.context().toTraceId()));
+    assert.deepEqual(headers, [
+      'traceparent', `00-${span.context().toTraceId()}-${span.context().toSpanId()}-01`,
+      'uber-trace-id', `${span.context().toTraceId()}:${span.context().toSpanId()}:0:1`,
+    ]);
+  });
+
+  test('trace headers are exactly what inject writes into an empty carrier, baggage and tracestate included', () => {
+    const { tracer } = createTestTracer({ propagators: ['jaeger', 'tracecontext', 'baggage', 'b3', 'b3multi'] });
+    const parent = tracer.extract('http_headers', {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'rojo=1', baggage: 'Tenant=acme,user=7',
+    })!;
+    const span = startClientSpan(tracer, 't', { method: 'GET', url: 'http://h/', hostname: 'h', port: 80 }, tracer.startSpan('p', { childOf: parent }));
+    const carrier: Record<string, string> = {};
+    tracer.inject(span, 'http_headers', carrier);
+    const headers = traceHeaders(tracer, span);
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < headers.length; i += 2) pairs.push([headers[i]!, headers[i + 1]!]);
+    assert.deepEqual(Object.fromEntries(pairs), carrier);
+    assert.equal(pairs.length, Object.keys(carrier).length, 'no header written twice');
+    assert.ok(Object.keys(carrier).includes('uberctx-Tenant') && carrier.tracestate === 'rojo=1');
   });
 
   test('ignoreUrls: string prefix or exact path, RegExp on the full URL (also /g ones, repeatedly)', () => {
