@@ -1,15 +1,23 @@
-// Server-side overhead on hello world: a node:http server and an Express app, each run
-// uninstrumented and instrumented (100% sampled, Jaeger UDP exporter to a local sink that counts
-// the spans it receives). The server process is pinned to core 0 (`taskset -c 0`), the load
-// generator to core 1: `wrk` when installed, otherwise a raw-socket generator in a Node child
-// process (keep-alive, one request in flight per connection, like wrk). Rounds alternate between
-// the two servers; the table shows median throughput, the ratio, and the added µs per request
-// (the server core is saturated, so 1/throughput is its time per request), and, as a second view
-// that other processes on a shared machine disturb less, the server process's CPU time per request.
+// Server-side overhead, three apps: a hello-world node:http server, a hello-world Express app, and
+// an Express route that calls a downstream service (a local hello-world server) over a keep-alive
+// agent. Each runs uninstrumented and instrumented (100% sampled, Jaeger UDP exporter to a local
+// sink that counts the spans it receives; the downstream app has the HTTP client traced too). The
+// node:http app also runs with an AsyncLocalStorage store entered per request and no tracing at
+// all: the floor that any context propagation pays (on Node 20 it makes every async resource of the
+// request pay the init hooks).
+//
+// Server processes are pinned to core 0 (`taskset -c 0`); the load generator (`wrk` when installed,
+// otherwise a raw-socket Node generator: keep-alive, one request in flight per connection) and the
+// downstream service run on core 1. Rounds alternate the order of the variants; per round each
+// variant's throughput is divided by the uninstrumented one's, and the table shows the median of
+// those ratios with their range, the added µs per request from the median throughputs (the server
+// core is saturated, so 1/throughput is its time per request), and, as a view that other processes
+// on a shared machine disturb less, the server process's own CPU time per request.
 //
 //   node --import tsx bench/http-server.ts [--rounds 7] [--seconds 3] [--connections 64]
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -35,35 +43,71 @@ function which(command: string): boolean {
   }
 }
 
-// ---------------------------------------------------------------- server child
+// ---------------------------------------------------------------- server children
 
-type Scenario = 'node-http' | 'express';
+type Scenario = 'node-http' | 'express' | 'express-downstream';
+type Variant = 'off' | 'als' | 'on';
 
-async function serve(scenario: Scenario, instrumented: boolean, sinkPort: number): Promise<void> {
+interface ExpressApp extends http.RequestListener {
+  get(path: string, fn: (req: unknown, res: { send(body: string): void }, next: (error: unknown) => void) => void): void;
+}
+
+/** Enters a store around each request's listeners, as tracing does, but records nothing. */
+function enterStorePerRequest(): void {
+  const store = new AsyncLocalStorage<object>();
+  const value = {};
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function (this: http.Server, event: string | symbol): boolean {
+    return event === 'request'
+      ? store.run(value, Reflect.apply, emit, this, arguments) as boolean
+      : Reflect.apply(emit, this, arguments) as boolean;
+  } as typeof emit;
+}
+
+function downstreamCall(agent: http.Agent, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/inventory', agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+async function serve(scenario: Scenario, variant: Variant, sinkPort: number, downstreamPort: number): Promise<void> {
   let served = 0;
   let stats: () => object = () => ({});
-  if (instrumented) {
+  if (variant === 'als') enterStorePerRequest();
+  if (variant === 'on') {
     const { clientHooks, initTracer, installAllPatches } = await import('../src/index.js');
     const tracer = initTracer({
       serviceName: 'bench-server',
       sampler: { type: 'const', param: 1 },
       reporter: { agentHost: '127.0.0.1', agentPort: sinkPort },
     });
-    installAllPatches({ include: ['http-server', 'express'].filter((name) => clientHooks.available().includes(name)) });
+    installAllPatches({ include: ['http-server', 'express', 'http-client'].filter((name) => clientHooks.available().includes(name)) });
     stats = () => tracer.stats();
   }
   let server: http.Server;
   if (scenario === 'node-http') {
-    server = http.createServer((req, res) => {
+    server = http.createServer((_req, res) => {
       served++;
       res.end('hello world');
     });
   } else {
-    const express = require('express') as () => http.RequestListener & { get(path: string, fn: (req: unknown, res: { send(body: string): void }) => void): void };
-    const app = express();
-    app.get('/', (_req, res) => {
-      served++;
-      res.send('hello world');
+    const app = (require('express') as () => ExpressApp)();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    app.get('/', (_req, res, next) => {
+      if (scenario === 'express') {
+        served++;
+        res.send('hello world');
+        return;
+      }
+      downstreamCall(agent, downstreamPort).then((body) => {
+        served++;
+        res.send(`hello ${body}`);
+      }, next);
     });
     server = http.createServer(app);
   }
@@ -80,17 +124,24 @@ async function serve(scenario: Scenario, instrumented: boolean, sinkPort: number
   process.stdin.on('end', () => process.exit(0));
 }
 
+/** The downstream service of `express-downstream`: uninstrumented, on the load generator's core. */
+function serveDownstream(): void {
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, (_req, res) => res.end('inventory'));
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`));
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+}
+
 // ---------------------------------------------------------------- orchestrator
 
-interface ServerChild {
+interface Child {
   child: ChildProcess;
   port: number;
   lines: string[];
 }
 
-async function startServer(scenario: Scenario, instrumented: boolean, sinkPort: number): Promise<ServerChild> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', self, '--serve', scenario,
-    instrumented ? 'on' : 'off', String(sinkPort)], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startChild(core: number, args: string[]): Promise<Child> {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', self, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];
   let pending = '';
   child.stdout!.setEncoding('utf8');
@@ -108,12 +159,12 @@ async function startServer(scenario: Scenario, instrumented: boolean, sinkPort: 
         resolve(Number(ready.slice(6)));
       }
     }, 20);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
   return { child, port, lines };
 }
 
-async function serverStats(server: ServerChild): Promise<Record<string, number>> {
+async function serverStats(server: Child): Promise<Record<string, number>> {
   const before = server.lines.length;
   server.child.stdin!.write('stats\n');
   for (;;) {
@@ -129,12 +180,19 @@ interface Round {
   cpuMicrosPerRequest: number;
 }
 
-async function round(server: ServerChild, seconds: number, connections: number, useWrk: boolean): Promise<Round> {
+async function round(server: Child, seconds: number, connections: number, useWrk: boolean): Promise<Round> {
   const before = await serverStats(server);
   const requestsPerSecond = await runLoad(server.port, seconds, connections, useWrk);
   const after = await serverStats(server);
   return { requestsPerSecond, cpuMicrosPerRequest: (after.cpuMicros! - before.cpuMicros!) / (after.served! - before.served!) };
 }
+
+const VARIANTS: Record<Scenario, Variant[]> = { 'node-http': ['off', 'als', 'on'], express: ['off', 'on'], 'express-downstream': ['off', 'on'] };
+const LABELS: Record<Variant, string> = { off: 'uninstrumented', als: 'AsyncLocalStorage store only (floor)', on: 'instrumented' };
+/** Spans each traced request makes: the server span, and the client span of the downstream call. */
+const SPANS_PER_REQUEST: Record<Scenario, number> = { 'node-http': 1, express: 1, 'express-downstream': 2 };
+
+const range = (values: number[]): string => `${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)}`;
 
 async function orchestrate(): Promise<void> {
   const rounds = flag('rounds', 7);
@@ -143,54 +201,63 @@ async function orchestrate(): Promise<void> {
   if (!which('taskset')) throw new Error('taskset (util-linux) is required to pin the server and the load generator');
   const useWrk = which('wrk');
   const sink = await startSpanSink();
-  const sinkPort = sink.port;
+  const downstream = await startChild(1, ['--downstream']);
 
   const rows: (string | number)[][] = [];
   const checks: string[] = [];
-  for (const scenario of ['node-http', 'express'] as const) {
-    const baseline = await startServer(scenario, false, sinkPort);
-    const traced = await startServer(scenario, true, sinkPort);
-    await runLoad(baseline.port, 1, connections, useWrk); // warm-up
-    await runLoad(traced.port, 1, connections, useWrk);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // warm-up spans flushed
+  for (const scenario of ['node-http', 'express', 'express-downstream'] as const) {
+    const variants = VARIANTS[scenario];
+    const servers = new Map<Variant, Child>();
+    for (const variant of variants) servers.set(variant, await startChild(0, ['--serve', scenario, variant, String(sink.port), String(downstream.port)]));
+    for (const variant of variants) await runLoad(servers.get(variant)!.port, 1, connections, useWrk); // warm-up
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // warm-up spans flushed
+    const traced = servers.get('on')!;
     const spansBefore = sink.spans;
     const servedBefore = (await serverStats(traced)).served!;
-    const base: Round[] = [];
-    const inst: Round[] = [];
+    const results = new Map<Variant, Round[]>(variants.map((v) => [v, []]));
     for (let r = 0; r < rounds; r++) {
-      // alternate which goes first, so drift on the machine hits both alike
-      if (r % 2 === 0) {
-        base.push(await round(baseline, seconds, connections, useWrk));
-        inst.push(await round(traced, seconds, connections, useWrk));
-      } else {
-        inst.push(await round(traced, seconds, connections, useWrk));
-        base.push(await round(baseline, seconds, connections, useWrk));
+      // alternate the order, so drift on the machine hits every variant alike
+      for (const variant of r % 2 === 0 ? variants : [...variants].reverse()) {
+        results.get(variant)!.push(await round(servers.get(variant)!, seconds, connections, useWrk));
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the last flush
     const stats = await serverStats(traced);
     const served = stats.served! - servedBefore;
-    const received = sink.spans - spansBefore;
-    checks.push(`${scenario}: ${served} traced requests served, ${received} spans received by the sink` +
-      ` (reporter dropped ${stats.droppedSpans ?? stats.spansDropped ?? 0})`);
+    checks.push(`${scenario}: ${served} traced requests served, ${sink.spans - spansBefore} spans received by the sink` +
+      ` (expected ${served * SPANS_PER_REQUEST[scenario]}; reporter dropped ${(stats.droppedQueueFull ?? 0) + (stats.sendFailures ?? 0)})`);
+    const base = results.get('off')!;
     const b = median(base.map((x) => x.requestsPerSecond));
-    const i = median(inst.map((x) => x.requestsPerSecond));
     const bCpu = median(base.map((x) => x.cpuMicrosPerRequest));
-    const iCpu = median(inst.map((x) => x.cpuMicrosPerRequest));
-    rows.push([scenario, Math.round(b), Math.round(i), (i / b).toFixed(3), (1e6 / i - 1e6 / b).toFixed(2),
-      bCpu.toFixed(2), iCpu.toFixed(2), (iCpu - bCpu).toFixed(2), (bCpu / iCpu).toFixed(3)]);
-    baseline.child.stdin!.end();
-    traced.child.stdin!.end();
+    for (const variant of variants) {
+      const measured = results.get(variant)!;
+      const i = median(measured.map((x) => x.requestsPerSecond));
+      const iCpu = median(measured.map((x) => x.cpuMicrosPerRequest));
+      if (variant === 'off') {
+        rows.push([scenario, LABELS[variant], Math.round(i), '1', '', '', iCpu.toFixed(2), '', '']);
+        continue;
+      }
+      const ratios = measured.map((x, k) => x.requestsPerSecond / base[k]!.requestsPerSecond);
+      const cpuAdded = measured.map((x, k) => x.cpuMicrosPerRequest - base[k]!.cpuMicrosPerRequest);
+      rows.push([scenario, LABELS[variant], Math.round(i), median(ratios).toFixed(3), range(ratios), (1e6 / i - 1e6 / b).toFixed(2),
+        iCpu.toFixed(2), median(cpuAdded).toFixed(2), `${Math.min(...cpuAdded).toFixed(2)}–${Math.max(...cpuAdded).toFixed(2)}`]);
+    }
+    for (const server of servers.values()) server.child.stdin!.end();
   }
+  downstream.child.stdin!.end();
   sink.close();
-  process.stdout.write(table(`HTTP server overhead, hello world (${env()}; load: ${useWrk ? 'wrk' : 'Node raw-socket generator, wrk not installed'}; ${connections} connections, ${rounds}×${seconds}s alternating rounds)`,
-    ['server', 'uninstrumented req/s', 'instrumented req/s', 'ratio', 'added µs/request', 'CPU µs/request uninstrumented', 'CPU µs/request instrumented', 'added CPU µs/request', 'CPU ratio'], rows));
+  process.stdout.write(table(`HTTP server overhead (${env()}; load: ${useWrk ? 'wrk' : 'Node raw-socket generator, wrk not installed'}; ` +
+    `${connections} connections, ${rounds}×${seconds}s alternating rounds; server on core 0, load and downstream on core 1)`,
+  ['app', 'variant', 'req/s (median)', 'ratio (median of rounds)', 'ratio range', 'added µs/request', 'server CPU µs/request',
+    'added CPU µs/request (median of rounds)', 'added CPU range'], rows));
   process.stdout.write(`\n${checks.join('\n')}\n`);
 }
 
 const mode = process.argv[2];
 if (mode === '--serve') {
-  void serve(process.argv[3] as Scenario, process.argv[4] === 'on', Number(process.argv[5]));
+  void serve(process.argv[3] as Scenario, process.argv[4] as Variant, Number(process.argv[5]), Number(process.argv[6]));
+} else if (mode === '--downstream') {
+  serveDownstream();
 } else {
   orchestrate().catch((error: unknown) => {
     console.error(error);
