@@ -13,6 +13,8 @@ import {
   bigintHighWord, bigintLowWord, highWord, isLong, lowWord, microseconds, tagRoom, toWireValue,
 } from './jaeger-tag-values.js';
 import type { WireValue } from './jaeger-tag-values.js';
+import { cachedTag, copyBytes, isLookedUp, keyBytesOf, rememberTag } from './compact-tag-cache.js';
+import type { KeyBytes } from './compact-tag-cache.js';
 
 const STOP = 0;
 const I32_NEXT = fieldHeader(1, COMPACT_I32);
@@ -29,58 +31,6 @@ const V_BOOL_TRUE = fieldHeader(3, COMPACT_BOOL_TRUE);
 const V_BOOL_FALSE = fieldHeader(3, COMPACT_BOOL_FALSE);
 const V_LONG = fieldHeader(4, COMPACT_I64);
 const V_BINARY = fieldHeader(5, COMPACT_BINARY);
-
-// Tags repeat endlessly: the same keys, and for many keys the same few values (span.kind=server,
-// http.method=GET, sampler.type=const). Each key keeps its encoded bytes (key field and the vType
-// field header), and whole encoded tags for up to VALUES_PER_KEY short values, looked up by a
-// linear scan (cheaper than a Map for a handful). A key whose values keep changing (http.url,
-// peer.port) fills its slots, then, once misses outrun hits, stops being looked up. Bounded.
-const MAX_CACHED_KEYS = 512;
-const MAX_CACHED_KEY_LENGTH = 64;
-const VALUES_PER_KEY = 8;
-const MAX_CACHED_VALUE_LENGTH = 32;
-
-type CachedValue = string | number | boolean;
-
-interface KeyBytes {
-  readonly key: Uint8Array;
-  readonly values: CachedValue[];
-  /** `tags[i]` is the whole encoded Tag struct for `values[i]`. */
-  readonly tags: Uint8Array[];
-  /** Lookups that found nothing once the slots were full, less hits since; at VALUES_PER_KEY, lookups stop. */
-  misses: number;
-}
-
-const keyCache = new Map<string, KeyBytes>();
-
-function encodeKey(key: string): Uint8Array {
-  const scratch = Buffer.allocUnsafe(8 + 3 * key.length);
-  scratch[0] = STRING_NEXT;
-  let end = writeString(scratch, 1, key);
-  scratch[end++] = I32_NEXT;
-  return new Uint8Array(scratch.subarray(0, end));
-}
-
-function keyBytesOf(key: string): KeyBytes | undefined {
-  let bytes = keyCache.get(key);
-  if (bytes === undefined && key.length <= MAX_CACHED_KEY_LENGTH && keyCache.size < MAX_CACHED_KEYS) {
-    bytes = { key: encodeKey(key), values: [], tags: [], misses: 0 };
-    keyCache.set(key, bytes);
-  }
-  return bytes;
-}
-
-function isCacheable(value: unknown): value is CachedValue {
-  return typeof value === 'string' ? value.length <= MAX_CACHED_VALUE_LENGTH : typeof value === 'number' || typeof value === 'boolean';
-}
-
-function copyBytes(buf: Buffer, off: number, bytes: Uint8Array): number {
-  const n = bytes.length;
-  // A native copy costs a fixed ~15 ns; a loop ~1 ns per byte.
-  if (n > 16) buf.set(bytes, off);
-  else for (let i = 0; i < n; i++) buf[off + i] = bytes[i]!;
-  return off + n;
-}
 
 function writeKey(buf: Buffer, off: number, key: string, bytes: KeyBytes | undefined): number {
   if (bytes !== undefined) return copyBytes(buf, off, bytes.key);
@@ -127,29 +77,15 @@ function writeTag(buf: Buffer, off: number, key: string, value: WireValue, bytes
   return off;
 }
 
-function cachedTag(bytes: KeyBytes, value: CachedValue): Uint8Array | undefined {
-  const values = bytes.values;
-  for (let i = 0; i < values.length; i++) if (values[i] === value) return bytes.tags[i];
-  return undefined;
-}
-
 /** Writes a tag from its cached bytes, or encodes it (and caches it while the key has room). */
 function writeKnownTag(sink: ThriftSink, off: number, key: string, value: unknown): number {
   const bytes = keyBytesOf(key);
-  if (bytes !== undefined && bytes.misses < VALUES_PER_KEY && isCacheable(value)) {
+  if (bytes !== undefined && isLookedUp(bytes, value)) {
     const cached = cachedTag(bytes, value);
-    if (cached !== undefined) {
-      if (bytes.misses > 0) bytes.misses--;
-      return copyBytes(sink.reserve(off, cached.length), off, cached);
-    }
+    if (cached !== undefined) return copyBytes(sink.reserve(off, cached.length), off, cached);
     const buf = sink.reserve(off, tagRoom(key, value));
     const end = writeTag(buf, off, key, value, bytes);
-    if (bytes.values.length < VALUES_PER_KEY) {
-      bytes.values.push(value);
-      bytes.tags.push(new Uint8Array(buf.subarray(off, end)));
-    } else {
-      bytes.misses++;
-    }
+    rememberTag(bytes, value, buf.subarray(off, end));
     return end;
   }
   const wire = toWireValue(value);
