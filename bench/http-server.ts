@@ -14,7 +14,11 @@
 // core is saturated, so 1/throughput is its time per request), and, as a view that other processes
 // on a shared machine disturb less, the server process's own CPU time per request.
 //
-//   node --import tsx bench/http-server.ts [--rounds 7] [--seconds 3] [--connections 64]
+// A second table loads each variant at the same time as the uninstrumented server (both on core
+// 0, half the connections each, for `--pairs` rounds): whatever else slows the machine then slows
+// both alike, and the difference of their CPU time per request within a round is the added cost.
+//
+//   node --import tsx bench/http-server.ts [--rounds 7] [--pairs 5] [--seconds 3] [--connections 64]
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -192,18 +196,29 @@ const LABELS: Record<Variant, string> = { off: 'uninstrumented', als: 'AsyncLoca
 /** Spans each traced request makes: the server span, and the client span of the downstream call. */
 const SPANS_PER_REQUEST: Record<Scenario, number> = { 'node-http': 1, express: 1, 'express-downstream': 2 };
 
+/** Loads `base` and `other` at the same time; the CPU µs per request of each in that interval. */
+async function pairedRound(base: Child, other: Child, seconds: number, connections: number, useWrk: boolean): Promise<[number, number]> {
+  const before = await Promise.all([serverStats(base), serverStats(other)]);
+  await Promise.all([runLoad(base.port, seconds, connections / 2, useWrk), runLoad(other.port, seconds, connections / 2, useWrk)]);
+  const after = await Promise.all([serverStats(base), serverStats(other)]);
+  const cpu = (k: number): number => (after[k]!.cpuMicros! - before[k]!.cpuMicros!) / (after[k]!.served! - before[k]!.served!);
+  return [cpu(0), cpu(1)];
+}
+
 const range = (values: number[]): string => `${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)}`;
 
 async function orchestrate(): Promise<void> {
   const rounds = flag('rounds', 7);
   const seconds = flag('seconds', 3);
   const connections = flag('connections', 64);
+  const pairs = flag('pairs', 5);
   if (!which('taskset')) throw new Error('taskset (util-linux) is required to pin the server and the load generator');
   const useWrk = which('wrk');
   const sink = await startSpanSink();
   const downstream = await startChild(1, ['--downstream']);
 
   const rows: (string | number)[][] = [];
+  const pairedRows: (string | number)[][] = [];
   const checks: string[] = [];
   for (const scenario of ['node-http', 'express', 'express-downstream'] as const) {
     const variants = VARIANTS[scenario];
@@ -242,6 +257,18 @@ async function orchestrate(): Promise<void> {
       rows.push([scenario, LABELS[variant], Math.round(i), median(ratios).toFixed(3), range(ratios), (1e6 / i - 1e6 / b).toFixed(2),
         iCpu.toFixed(2), median(cpuAdded).toFixed(2), `${Math.min(...cpuAdded).toFixed(2)}–${Math.max(...cpuAdded).toFixed(2)}`]);
     }
+    for (const variant of variants.filter((v) => v !== 'off')) {
+      const added: number[] = [];
+      const baseCpu: number[] = [];
+      for (let r = 0; r < pairs; r++) {
+        const [offCpu, variantCpu] = await pairedRound(servers.get('off')!, servers.get(variant)!, seconds, connections, useWrk);
+        added.push(variantCpu - offCpu);
+        baseCpu.push(offCpu);
+      }
+      const addedMedian = median(added);
+      pairedRows.push([scenario, LABELS[variant], median(baseCpu).toFixed(2), addedMedian.toFixed(2), `${Math.min(...added).toFixed(2)}–${Math.max(...added).toFixed(2)}`,
+        (median(baseCpu) / (median(baseCpu) + addedMedian)).toFixed(3)]);
+    }
     for (const server of servers.values()) server.child.stdin!.end();
   }
   downstream.child.stdin!.end();
@@ -250,6 +277,8 @@ async function orchestrate(): Promise<void> {
     `${connections} connections, ${rounds}×${seconds}s alternating rounds; server on core 0, load and downstream on core 1)`,
   ['app', 'variant', 'req/s (median)', 'ratio (median of rounds)', 'ratio range', 'added µs/request', 'server CPU µs/request',
     'added CPU µs/request (median of rounds)', 'added CPU range'], rows));
+  process.stdout.write(`\n${table(`Same-time pairs: each variant loaded together with the uninstrumented server on core 0 (${pairs}×${seconds}s, ${connections / 2} connections each)`,
+    ['app', 'variant', 'uninstrumented CPU µs/request (median)', 'added CPU µs/request (median of pairs)', 'range', 'CPU ratio'], pairedRows)}`);
   process.stdout.write(`\n${checks.join('\n')}\n`);
 }
 
