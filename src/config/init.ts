@@ -5,6 +5,7 @@ import { ConstSampler } from '../sampling/const.js';
 import { createSampler } from '../sampling/create-sampler.js';
 import { createPropagation } from '../propagation/index.js';
 import { createReporter } from '../reporting/index.js';
+import { NoneReporter } from '../reporting/none.js';
 import { configFromEnv } from './env.js';
 import { validateConfig } from './validate.js';
 import { mergeConfig, resolveConfig } from './resolve.js';
@@ -21,8 +22,9 @@ function build(config: TracingConfig, options: TracerOptions): Tracer {
     limits: resolved.limits,
     propagation: createPropagation(resolved.propagators),
   };
+  // A disabled tracer opens no socket and starts no timer or poller.
   const tracer = resolved.disable
-    ? new Tracer({ ...parts, disabled: true, sampler: new ConstSampler(false), reporter: createReporter({ ...resolved.reporter, exporter: 'none', logSpans: false }, { serviceName: resolved.serviceName, processTags: tags, logger }) })
+    ? new Tracer({ ...parts, disabled: true, sampler: new ConstSampler(false), reporter: new NoneReporter() })
     : new Tracer({
         ...parts,
         sampler: options.sampler ?? createSampler(resolved.sampler, resolved.serviceName, logger),
