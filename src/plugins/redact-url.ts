@@ -9,21 +9,38 @@ export function isSensitiveParam(name: string): boolean {
   return SENSITIVE_PARAM.test(name);
 }
 
-/** Redacts the query part of `pathOrUrl` (everything after the first `?`); fragments are dropped. */
-function redactQuery(query: string): string {
-  let out = '';
-  for (const pair of query.split('&')) {
-    const eq = pair.indexOf('=');
-    const rawName = eq === -1 ? pair : pair.slice(0, eq);
-    let name = rawName;
-    try {
-      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
-    } catch {
-      // keep the raw name
-    }
-    out += (out === '' ? '' : '&') + (eq !== -1 && isSensitiveParam(name) ? `${rawName}=${REDACTED}` : pair);
+/** Whether a raw (still encoded) query parameter name is sensitive. */
+function isSensitiveRawName(rawName: string): boolean {
+  if (rawName.indexOf('%') === -1 && rawName.indexOf('+') === -1) return SENSITIVE_PARAM.test(rawName);
+  let name = rawName;
+  try {
+    name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+  } catch {
+    // keep the raw name
   }
-  return out;
+  return SENSITIVE_PARAM.test(name);
+}
+
+/**
+ * Redacts the values of sensitive parameters in a query string (without its `?`). Most queries
+ * name none: they are scanned in place and returned as they are, nothing split or rebuilt.
+ */
+function redactQuery(query: string): string {
+  const n = query.length;
+  let out = '';
+  let copied = 0; // query[0, copied) is already in `out`
+  let start = 0;
+  while (start < n) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = n;
+    const eq = query.indexOf('=', start);
+    if (eq !== -1 && eq < end && isSensitiveRawName(query.slice(start, eq))) {
+      out += query.slice(copied, eq + 1) + REDACTED;
+      copied = end;
+    }
+    start = end + 1;
+  }
+  return copied === 0 ? query : out + query.slice(copied);
 }
 
 /** A path with query, e.g. `/search?q=1&token=abc` → `/search?q=1&token=REDACTED`. */
