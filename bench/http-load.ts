@@ -71,7 +71,8 @@ export function runLoad(port: number, seconds: number, connections: number, useW
     child.stdout.on('data', (chunk: string) => {
       out += chunk;
     });
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the exit can come before the last of stdout has been read
+    child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
       if (useWrk) {
         const match = /Requests\/sec:\s*([\d.]+)/.exec(out);

@@ -19,6 +19,9 @@
 // both alike, and the difference of their CPU time per request within a round is the added cost.
 //
 //   node --import tsx bench/http-server.ts [--rounds 7] [--pairs 5] [--seconds 3] [--connections 64]
+//     [--apps node-http,express,express-downstream] [--split] [--variants on,unsampled,...]
+// --split adds two node:http variants that show where the cost goes: nothing sampled, and every
+// span sampled but dropped at finish (no encoding, no UDP).
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -50,7 +53,7 @@ function which(command: string): boolean {
 // ---------------------------------------------------------------- server children
 
 type Scenario = 'node-http' | 'express' | 'express-downstream';
-type Variant = 'off' | 'als' | 'on';
+type Variant = 'off' | 'als' | 'on' | 'unsampled' | 'no-export';
 
 interface ExpressApp extends http.RequestListener {
   get(path: string, fn: (req: unknown, res: { send(body: string): void }, next: (error: unknown) => void) => void): void;
@@ -83,12 +86,12 @@ async function serve(scenario: Scenario, variant: Variant, sinkPort: number, dow
   let served = 0;
   let stats: () => object = () => ({});
   if (variant === 'als') enterStorePerRequest();
-  if (variant === 'on') {
+  if (variant === 'on' || variant === 'unsampled' || variant === 'no-export') {
     const { clientHooks, initTracer, installAllPatches } = await import('../src/index.js');
     const tracer = initTracer({
       serviceName: 'bench-server',
-      sampler: { type: 'const', param: 1 },
-      reporter: { agentHost: '127.0.0.1', agentPort: sinkPort },
+      sampler: { type: 'const', param: variant === 'unsampled' ? 0 : 1 },
+      reporter: variant === 'no-export' ? { exporter: 'none' } : { agentHost: '127.0.0.1', agentPort: sinkPort, ...(process.env.BENCH_PACKET ? { maxPacketSize: Number(process.env.BENCH_PACKET) } : {}) },
     });
     installAllPatches({ include: ['http-server', 'express', 'http-client'].filter((name) => clientHooks.available().includes(name)) });
     stats = () => tracer.stats();
@@ -191,8 +194,11 @@ async function round(server: Child, seconds: number, connections: number, useWrk
   return { requestsPerSecond, cpuMicrosPerRequest: (after.cpuMicros! - before.cpuMicros!) / (after.served! - before.served!) };
 }
 
-const VARIANTS: Record<Scenario, Variant[]> = { 'node-http': ['off', 'als', 'on'], express: ['off', 'on'], 'express-downstream': ['off', 'on'] };
-const LABELS: Record<Variant, string> = { off: 'uninstrumented', als: 'AsyncLocalStorage store only (floor)', on: 'instrumented' };
+const VARIANTS: Record<Scenario, Variant[]> = { 'node-http': process.argv.includes('--split') ? ['off', 'als', 'unsampled', 'no-export', 'on'] : ['off', 'als', 'on'], express: ['off', 'on'], 'express-downstream': ['off', 'on'] };
+const LABELS: Record<Variant, string> = {
+  off: 'uninstrumented', als: 'AsyncLocalStorage store only (floor)', unsampled: 'instrumented, sampler const 0',
+  'no-export': 'instrumented, spans dropped at finish (exporter none)', on: 'instrumented',
+};
 /** Spans each traced request makes: the server span, and the client span of the downstream call. */
 const SPANS_PER_REQUEST: Record<Scenario, number> = { 'node-http': 1, express: 1, 'express-downstream': 2 };
 
@@ -220,13 +226,17 @@ async function orchestrate(): Promise<void> {
   const rows: (string | number)[][] = [];
   const pairedRows: (string | number)[][] = [];
   const checks: string[] = [];
-  for (const scenario of ['node-http', 'express', 'express-downstream'] as const) {
-    const variants = VARIANTS[scenario];
+  const i = process.argv.indexOf('--apps');
+  const apps = (i === -1 ? 'node-http,express,express-downstream' : process.argv[i + 1]!).split(',') as Scenario[];
+  for (const scenario of apps) {
+    if (VARIANTS[scenario] === undefined) throw new Error(`--apps: unknown app ${scenario}`);
+    const only = process.argv.indexOf('--variants');
+    const variants = only === -1 ? VARIANTS[scenario] : ['off', ...process.argv[only + 1]!.split(',')] as Variant[];
     const servers = new Map<Variant, Child>();
     for (const variant of variants) servers.set(variant, await startChild(0, ['--serve', scenario, variant, String(sink.port), String(downstream.port)]));
     for (const variant of variants) await runLoad(servers.get(variant)!.port, 1, connections, useWrk); // warm-up
     await new Promise((resolve) => setTimeout(resolve, 1200)); // warm-up spans flushed
-    const traced = servers.get('on')!;
+    const traced = servers.get('on') ?? servers.get(variants.at(-1)!)!;
     const spansBefore = sink.spans;
     const servedBefore = (await serverStats(traced)).served!;
     const results = new Map<Variant, Round[]>(variants.map((v) => [v, []]));
