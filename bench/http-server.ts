@@ -91,7 +91,7 @@ async function serve(scenario: Scenario, variant: Variant, sinkPort: number, dow
     const tracer = initTracer({
       serviceName: 'bench-server',
       sampler: { type: 'const', param: variant === 'unsampled' ? 0 : 1 },
-      reporter: variant === 'no-export' ? { exporter: 'none' } : { agentHost: '127.0.0.1', agentPort: sinkPort, ...(process.env.BENCH_PACKET ? { maxPacketSize: Number(process.env.BENCH_PACKET) } : {}) },
+      reporter: variant === 'no-export' ? { exporter: 'none' } : { agentHost: '127.0.0.1', agentPort: sinkPort },
     });
     installAllPatches({ include: ['http-server', 'express', 'http-client'].filter((name) => clientHooks.available().includes(name)) });
     stats = () => tracer.stats();
