@@ -61,14 +61,19 @@ export function cachedTag(bytes: KeyBytes, value: CachedValue): Uint8Array | und
   return undefined;
 }
 
-/** Keeps a copy of `encoded` (the Tag struct for `value`) while the key has free slots. */
-export function rememberTag(bytes: KeyBytes, value: CachedValue, encoded: Uint8Array): void {
+/**
+ * Keeps a copy of `encoded` (the Tag struct for `value`) while the key has free slots, and
+ * returns it; undefined (and a miss counted) once they are full.
+ */
+export function rememberTag(bytes: KeyBytes, value: CachedValue, encoded: Uint8Array): Uint8Array | undefined {
   if (bytes.values.length < VALUES_PER_KEY) {
+    const copy = new Uint8Array(encoded);
     bytes.values.push(value);
-    bytes.tags.push(new Uint8Array(encoded));
-  } else {
-    bytes.misses++;
+    bytes.tags.push(copy);
+    return copy;
   }
+  bytes.misses++;
+  return undefined;
 }
 
 /** Copies `bytes` into `buf` at `off`; returns the offset after them. */

@@ -77,28 +77,57 @@ function writeTag(buf: Buffer, off: number, key: string, value: WireValue, bytes
   return off;
 }
 
-/** Writes a tag from its cached bytes, or encodes it (and caches it while the key has room). */
-function writeKnownTag(sink: ThriftSink, off: number, key: string, value: unknown): number {
-  const bytes = keyBytesOf(key);
-  if (bytes !== undefined && isLookedUp(bytes, value)) {
-    const cached = cachedTag(bytes, value);
-    if (cached !== undefined) return copyBytes(sink.reserve(off, cached.length), off, cached);
-    const buf = sink.reserve(off, tagRoom(key, value));
-    const end = writeTag(buf, off, key, value, bytes);
-    rememberTag(bytes, value, buf.subarray(off, end));
-    return end;
-  }
-  const wire = toWireValue(value);
-  return writeTag(sink.reserve(off, tagRoom(key, wire)), off, key, wire, bytes);
+/**
+ * The whole encoded Tag struct for `key` = `value` from the cache (encoded and kept on first
+ * use), or undefined for values the cache does not keep.
+ */
+function cachedTagBytes(key: string, value: unknown, bytes: KeyBytes | undefined): Uint8Array | undefined {
+  if (bytes === undefined || !isLookedUp(bytes, value)) return undefined;
+  const cached = cachedTag(bytes, value);
+  if (cached !== undefined) return cached;
+  const scratch = tagScratch.reserve(0, tagRoom(key, value));
+  const end = writeTag(scratch, 0, key, value, bytes);
+  return rememberTag(bytes, value, scratch.subarray(0, end));
 }
+
+const tagScratch = new ThriftSink(256);
+
+// Spans of one kind list their tags in the same order with mostly the same values (a server
+// span's kind, component, method, sampler tags, status): the tag last written at each position
+// is remembered, and a tag equal to it is copied without any lookup.
+const MEMO_SLOTS = 32;
+const memoKeys: unknown[] = [];
+const memoValues: unknown[] = [];
+const memoTags: (Uint8Array | undefined)[] = [];
 
 /** list<Tag> from flat [key, value, ...] pairs. */
 function writeTagList(sink: ThriftSink, off: number, pairs: readonly unknown[]): number {
   const buf = sink.reserve(off, 6);
   off = writeListHeader(buf, off, COMPACT_STRUCT, pairs.length >> 1);
-  for (let i = 1; i < pairs.length; i += 2) {
-    const key = pairs[i - 1];
-    off = writeKnownTag(sink, off, typeof key === 'string' ? key : String(key), pairs[i]);
+  for (let i = 1, slot = 0; i < pairs.length; i += 2, slot++) {
+    const rawKey = pairs[i - 1];
+    const value = pairs[i];
+    if (memoKeys[slot] === rawKey && memoValues[slot] === value) {
+      const memo = memoTags[slot];
+      if (memo !== undefined) {
+        off = copyBytes(sink.reserve(off, memo.length), off, memo);
+        continue;
+      }
+    }
+    const key = typeof rawKey === 'string' ? rawKey : String(rawKey);
+    const bytes = keyBytesOf(key);
+    const cached = cachedTagBytes(key, value, bytes);
+    if (cached !== undefined) {
+      off = copyBytes(sink.reserve(off, cached.length), off, cached);
+    } else {
+      const wire = toWireValue(value);
+      off = writeTag(sink.reserve(off, tagRoom(key, wire)), off, key, wire, bytes);
+    }
+    if (slot < MEMO_SLOTS) {
+      memoKeys[slot] = rawKey;
+      memoValues[slot] = cached === undefined ? undefined : value; // nothing kept alive that is not cached
+      memoTags[slot] = cached;
+    }
   }
   return off;
 }

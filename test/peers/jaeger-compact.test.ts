@@ -56,6 +56,52 @@ describe('compact Thrift over UDP, decoded by Apache thrift', () => {
     await exporter.shutdown();
   });
 
+  test('tags repeated, changed and reordered from span to span are each decoded as set', async () => {
+    // The encoder copies a tag equal to the one it last wrote at the same position: spans of
+    // different shapes interleaved, values that change at a position, and values of other types
+    // under the same key must all still come out exactly as set.
+    receiver.clear();
+    const { tracer, spans } = collectingTracer();
+    const pool: [string, unknown][] = [
+      ['span.kind', 'server'], ['span.kind', 'client'], ['http.method', 'GET'], ['http.method', 'POST'],
+      ['http.status_code', 200], ['http.status_code', 503], ['http.status_code', '200'], ['error', true], ['error', false],
+      ['ratio', 0.5], ['big', 2 ** 40], ['neg', -7], ['http.url', '/a'], ['http.url', '/b?x=1'], ['peer.port', 40_000],
+    ];
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const expected: Map<string, unknown>[] = [];
+    for (let i = 0; i < 300; i++) {
+      const tags = new Map<string, unknown>();
+      for (let k = next(6); k >= 0; k--) {
+        const [key, value] = pool[next(i % 3 === 0 ? 4 : pool.length)]!;
+        tags.set(key, value);
+      }
+      const span = tracer.startSpan(`op${i % 3}`);
+      for (const [key, value] of tags) span.setTag(key, value);
+      span.finish();
+      expected.push(tags);
+    }
+    const exporter = exporterTo(receiver.port);
+    assert.equal((await exporter.export(spans)).sent, 300);
+    const datagrams = await receiver.waitFor(1);
+    const decoded = datagrams.flatMap((d) => decodeCompactEmitBatch(d).batch.spans);
+    assert.equal(decoded.length, 300);
+    decoded.forEach((span, i) => {
+      const ours = span.tags!.filter((t) => !t.key.startsWith('sampler.'));
+      assert.deepEqual(ours.map((t) => t.key), [...expected[i]!.keys()], `keys of span ${i}`);
+      for (const t of ours) {
+        const want = expected[i]!.get(t.key);
+        const got = t.vStr ?? t.vBool ?? (t.vLong !== undefined ? Number(t.vLong) : t.vDouble);
+        assert.equal(got, want, `span ${i} ${t.key}`);
+        assert.equal(t.vType, typeof want === 'string' ? 0 : typeof want === 'boolean' ? 2 : Number.isInteger(want) ? 3 : 1, `span ${i} ${t.key} type`);
+      }
+    });
+    await exporter.shutdown();
+  });
+
   test('a large batch is split into datagrams of at most maxPacketSize, none lost', async () => {
     receiver.clear();
     const exporter = exporterTo(receiver.port);
