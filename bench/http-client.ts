@@ -9,9 +9,12 @@
 // client process's CPU time (which other load on a shared machine disturbs less). A second table
 // isolates the instrumentation's own CPU cost per node:http request without any I/O (requests made
 // with an agent that never connects, finished as if answered), which loopback wake-ups and other
-// processes cannot blur.
+// processes cannot blur; its export row adds the CPU time of encoding and sending each 1000 spans. A third table runs the uninstrumented and the traced (UDP export) client
+// at the same time, both on core 1, for `--pairs` rounds: whatever else slows the machine then
+// slows both alike, and the difference of their CPU time per request within a pair is the added
+// cost (the same-time method of bench/http-server.ts).
 //
-//   node --import tsx bench/http-client.ts [--rounds 3] [--requests 20000] [--concurrency 16]
+//   node --import tsx bench/http-client.ts [--rounds 3] [--pairs 5] [--requests 20000] [--concurrency 16]
 import { execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import http from 'node:http';
@@ -154,12 +157,21 @@ async function measureWithoutIo(mode: Mode, sinkPort: number): Promise<void> {
   }
   const agent = { addRequest() {}, protocol: 'http:', defaultPort: 80, keepAlive: true, maxSockets: 16 } as unknown as http.Agent;
   const answered = { complete: true, statusCode: 200 };
+  // The export (encode + send) of each sample's 1000 spans runs between samples: its CPU time is
+  // measured there and added per request, so the export row includes it.
+  const exportNs: number[] = [];
+  const timedFlush = async (): Promise<void> => {
+    const cpu = process.cpuUsage();
+    await flush();
+    const used = process.cpuUsage(cpu);
+    exportNs.push(((used.user + used.system) * 1000) / 1000);
+  };
   const ns = await measure(() => {
     const req = http.request({ host: '127.0.0.1', port: 8080, path: '/hello', agent }) as http.ClientRequest & { res: unknown };
     req.res = answered;
     req.emit('close');
-  }, { batch: 1000, samples: 41, warmup: 20, between: flush });
-  process.stdout.write(`${JSON.stringify({ ns })}\n`);
+  }, { batch: 1000, samples: 41, warmup: 20, between: timedFlush });
+  process.stdout.write(`${JSON.stringify({ ns: ns + (mode === 'udp' ? median(exportNs.slice(20)) : 0) })}\n`);
   process.exit(0);
 }
 
@@ -172,6 +184,7 @@ async function main(): Promise<void> {
   const { port, sinkPort } = JSON.parse(await firstLine(server)) as { port: number; sinkPort: number };
   const modes: Mode[] = ['off', 'no-export', 'udp'];
   const results = new Map<string, { wall: number[]; cpu: number[] }>();
+  const pairResults = new Map<string, { base: number[]; added: number[] }>();
   try {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? modes : [...modes].reverse();
@@ -196,6 +209,18 @@ async function main(): Promise<void> {
         results.set(`no-io ${mode}`, entry);
       }
     }
+    const pairs = Number(flag('pairs', '5'));
+    for (let pair = 0; pair < pairs; pair++) {
+      for (const name of ['node:http', 'fetch'] as const) {
+        const spawnClient = (mode: Mode) => spawnPinned(pinned ? 1 : null, ['--client', name, '--mode', mode, '--port', String(port), '--sink', String(sinkPort), ...process.argv.slice(2)]);
+        const [off, traced] = await Promise.all([firstLine(spawnClient('off')), firstLine(spawnClient('udp'))]);
+        const entry = pairResults.get(name) ?? { base: [], added: [] };
+        const offCpu = (JSON.parse(off) as { cpu: number }).cpu;
+        entry.base.push(offCpu);
+        entry.added.push((JSON.parse(traced) as { cpu: number }).cpu - offCpu);
+        pairResults.set(name, entry);
+      }
+    }
   } finally {
     server.kill();
   }
@@ -213,6 +238,15 @@ async function main(): Promise<void> {
     `HTTP client overhead, 100% sampled (${requests} keep-alive requests per run, ${rounds} rounds, ${flag('concurrency', '16')} in flight; ${env()}${pinned ? '; server core 0, client core 1' : '; unpinned'})`,
     ['client', 'baseline µs/req', 'traced µs/req', 'added µs', 'ratio', 'baseline CPU µs/req', 'traced CPU µs/req', 'added CPU µs', 'CPU ratio'],
     rows,
+  ));
+  console.log(table(
+    `Same-time pairs: the uninstrumented and the traced client (Jaeger UDP export) run together on core 1 (${flag('pairs', '5')} pairs of ${requests} requests each)`,
+    ['client', 'uninstrumented CPU µs/req (median)', 'added CPU µs/req (median of pairs)', 'range', 'added'],
+    [...pairResults].map(([name, { base, added }]) => {
+      const b = median(base);
+      const a = median(added);
+      return [name, b.toFixed(1), a.toFixed(2), `${Math.min(...added).toFixed(2)}–${Math.max(...added).toFixed(2)}`, `${((a / b) * 100).toFixed(1)}%`];
+    }),
   ));
   const noIo = (mode: Mode): number => median(results.get(`no-io ${mode}`)!.wall);
   console.log(table(
