@@ -30,11 +30,15 @@ function redactQuery(query: string): string {
   let out = '';
   let copied = 0; // query[0, copied) is already in `out`
   let start = 0;
+  let eq = -1; // the first '=' at or after `start` (kept across pairs: a query is scanned once)
   while (start < n) {
     let end = query.indexOf('&', start);
     if (end === -1) end = n;
-    const eq = query.indexOf('=', start);
-    if (eq !== -1 && eq < end && isSensitiveRawName(query.slice(start, eq))) {
+    if (eq !== n && eq < start) {
+      eq = query.indexOf('=', start);
+      if (eq === -1) eq = n;
+    }
+    if (eq < end && isSensitiveRawName(query.slice(start, eq))) {
       out += query.slice(copied, eq + 1) + REDACTED;
       copied = end;
     }
