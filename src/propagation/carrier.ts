@@ -151,25 +151,19 @@ export function readTraceHeaders(carrier: object): TraceHeaders | null {
  * single-valued header is as malformed here as there), `uberctx-` keys are lowercased.
  */
 export function readRawTraceHeaders(raw: readonly string[]): TraceHeaders | null {
-  let names: string[] | null = null;
-  let values: string[] | null = null;
+  // Lowercased name → value; a Map keeps it linear however many `uberctx-` headers a caller sends.
+  let found: Map<string, string> | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     if (fieldOf(name) === NONE) continue;
     const lower = name.toLowerCase();
-    names ??= [];
-    values ??= [];
-    const seen = names.indexOf(lower);
-    if (seen === -1) {
-      names.push(lower);
-      values.push(raw[i + 1]!);
-    } else {
-      values[seen] += `, ${raw[i + 1]!}`;
-    }
+    const value = raw[i + 1]!;
+    const seen = (found ??= new Map()).get(lower);
+    found.set(lower, seen === undefined ? value : `${seen}, ${value}`);
   }
-  if (names === null || values === null) return null;
+  if (found === null) return null;
   const headers = new TraceHeaders();
-  for (let i = 0; i < names.length; i++) store(headers, fieldOf(names[i]!), names[i]!, values[i]);
+  for (const [name, value] of found) store(headers, fieldOf(name), name, value);
   return headers;
 }
 

@@ -21,6 +21,11 @@ const CASES: Record<string, string[]> = {
   'b3 multi, uppercase': [`X-B3-TraceId: ${TRACE}`, 'X-B3-SpanId: 00f067aa0ba902b7', 'X-B3-Sampled: 1', 'X-Forwarded-For: 10.0.0.1'],
   'b3 single': [`b3: ${TRACE}-00f067aa0ba902b7-1`],
   'debug id and jaeger-baggage only': ['jaeger-debug-id: abc', 'Jaeger-Baggage: k=v, k2=v2'],
+  '300 uberctx items, one repeated in another case': [
+    `uber-trace-id: ${TRACE}:00f067aa0ba902b7:0:1`,
+    ...Array.from({ length: 300 }, (_, i) => `uberctx-k${i}: v${i}`),
+    'UBERCTX-K7: again',
+  ],
 };
 
 function describeContext(context: SpanContext | null): unknown {
