@@ -1,5 +1,8 @@
 // Shared by the benchmark scripts: timing with warm-up and several rounds, median of the rounds,
 // and a markdown table. Ratios are always against a baseline measured in the same process.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { execFileSync } from 'node:child_process';
+import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 export interface Measurement {
@@ -59,4 +62,29 @@ export function table(title: string, header: string[], rows: (string | number)[]
 
 export function env(): string {
   return `Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+/** Whether `command` is on the PATH (taskset, wrk). */
+export function hasCommand(command: string): boolean {
+  try {
+    execFileSync('which', [command], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Enters an AsyncLocalStorage store around each request's listeners of every node:http server, as
+ * tracing does, but records nothing: the floor any context propagation pays.
+ */
+export function enterStorePerRequest(): void {
+  const store = new AsyncLocalStorage<object>();
+  const value = {};
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function (this: http.Server, event: string | symbol): boolean {
+    return event === 'request'
+      ? store.run(value, Reflect.apply, emit, this, arguments) as boolean
+      : Reflect.apply(emit, this, arguments) as boolean;
+  } as typeof emit;
 }

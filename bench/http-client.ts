@@ -15,12 +15,12 @@
 // cost (the same-time method of bench/http-server.ts).
 //
 //   node --import tsx bench/http-client.ts [--rounds 3] [--pairs 5] [--requests 20000] [--concurrency 16]
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { env, measure, median, table } from './harness.js';
+import { env, hasCommand, measure, median, table } from './harness.js';
 
 const self = fileURLToPath(import.meta.url);
 type ClientName = 'node:http' | 'fetch';
@@ -29,15 +29,6 @@ type Mode = 'off' | 'no-export' | 'udp';
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i === -1 ? fallback : process.argv[i + 1]!;
-}
-
-function hasTaskset(): boolean {
-  try {
-    execFileSync('which', ['taskset'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function spawnPinned(core: number | null, args: string[]): ReturnType<typeof spawn> {
@@ -179,7 +170,7 @@ async function measureWithoutIo(mode: Mode, sinkPort: number): Promise<void> {
 
 async function main(): Promise<void> {
   const rounds = Number(flag('rounds', '3'));
-  const pinned = hasTaskset();
+  const pinned = hasCommand('taskset');
   const server = spawnPinned(pinned ? 0 : null, ['--serve']);
   const { port, sinkPort } = JSON.parse(await firstLine(server)) as { port: number; sinkPort: number };
   const modes: Mode[] = ['off', 'no-export', 'udp'];

@@ -13,13 +13,12 @@
 // process (the full cost, the sink's receiving included).
 //
 //   node --import tsx bench/http-server-cpu.ts [--rounds 5] [--seconds 2] [--connections 32]
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import * as http from 'node:http';
 import { duplexPair } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { env, median, table } from './harness.js';
+import { enterStorePerRequest, env, hasCommand, median, table } from './harness.js';
 
 const self = fileURLToPath(import.meta.url);
 type Variant = 'off' | 'als' | 'unsampled' | 'no-export' | 'on';
@@ -35,27 +34,6 @@ const LABELS: Record<Variant, string> = {
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i === -1 ? fallback : Number(process.argv[i + 1]);
-}
-
-function hasTaskset(): boolean {
-  try {
-    execFileSync('which', ['taskset'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Enters a store around each request's listeners, as tracing does, but records nothing. */
-function enterStorePerRequest(): void {
-  const store = new AsyncLocalStorage<object>();
-  const value = {};
-  const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function (this: http.Server, event: string | symbol): boolean {
-    return event === 'request'
-      ? store.run(value, Reflect.apply, emit, this, arguments) as boolean
-      : Reflect.apply(emit, this, arguments) as boolean;
-  } as typeof emit;
 }
 
 /** One variant in this process: CPU µs per request over `seconds` after a second of warm-up. */
@@ -130,7 +108,7 @@ function runChild(variant: Variant, pinned: boolean, args: string[]): Promise<nu
 
 async function main(): Promise<void> {
   const rounds = flag('rounds', 5);
-  const pinned = hasTaskset();
+  const pinned = hasCommand('taskset');
   const results = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
   for (let r = 0; r < rounds; r++) {
     for (const variant of r % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {

@@ -22,14 +22,13 @@
 //     [--apps node-http,express,express-downstream] [--split] [--variants on,unsampled,...]
 // --split adds two node:http variants that show where the cost goes: nothing sampled, and every
 // span sampled but dropped at finish (no encoding, no UDP).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { env, median, table } from './harness.js';
+import { enterStorePerRequest, env, hasCommand, median, table } from './harness.js';
 import { runLoad } from './http-load.js';
 import { startSpanSink } from './span-sink.js';
 
@@ -41,15 +40,6 @@ function flag(name: string, fallback: number): number {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
 
-function which(command: string): boolean {
-  try {
-    execFileSync('which', [command], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // ---------------------------------------------------------------- server children
 
 type Scenario = 'node-http' | 'express' | 'express-downstream';
@@ -57,18 +47,6 @@ type Variant = 'off' | 'als' | 'on' | 'unsampled' | 'no-export';
 
 interface ExpressApp extends http.RequestListener {
   get(path: string, fn: (req: unknown, res: { send(body: string): void }, next: (error: unknown) => void) => void): void;
-}
-
-/** Enters a store around each request's listeners, as tracing does, but records nothing. */
-function enterStorePerRequest(): void {
-  const store = new AsyncLocalStorage<object>();
-  const value = {};
-  const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function (this: http.Server, event: string | symbol): boolean {
-    return event === 'request'
-      ? store.run(value, Reflect.apply, emit, this, arguments) as boolean
-      : Reflect.apply(emit, this, arguments) as boolean;
-  } as typeof emit;
 }
 
 function downstreamCall(agent: http.Agent, port: number): Promise<string> {
@@ -218,8 +196,8 @@ async function orchestrate(): Promise<void> {
   const seconds = flag('seconds', 3);
   const connections = flag('connections', 64);
   const pairs = flag('pairs', 5);
-  if (!which('taskset')) throw new Error('taskset (util-linux) is required to pin the server and the load generator');
-  const useWrk = which('wrk');
+  if (!hasCommand('taskset')) throw new Error('taskset (util-linux) is required to pin the server and the load generator');
+  const useWrk = hasCommand('wrk');
   const sink = await startSpanSink();
   const downstream = await startChild(1, ['--downstream']);
 
