@@ -1,4 +1,5 @@
 // How tag and log field values map onto jaeger.thrift's Tag struct, shared by both protocols.
+import { renderBounded } from '../tracer/tag-value.js';
 
 /** jaeger.thrift `TagType`. */
 export const TAG_STRING = 0;
@@ -14,31 +15,14 @@ export const REF_FOLLOWS_FROM = 1;
 /** A value the encoders write as it is; everything else is turned into one of these first. */
 export type WireValue = string | number | boolean | bigint | Uint8Array;
 
-/** Objects are stringified to at most this many characters (strings were bounded by the span). */
+/**
+ * Objects are stringified to at most this many characters. Spans snapshot objects when they are
+ * tagged (within their own limit); this bounds values that reach an encoder some other way.
+ */
 export const MAX_STRINGIFIED_LENGTH = 4096;
 
 const TWO_32 = 4294967296;
 const TWO_63 = 9223372036854775808;
-
-function describe(value: object): string {
-  let text: unknown;
-  try {
-    // JSON shows an Error as `{}`: its own toString gives `Name: message` (the stack, when
-    // wanted, is logged separately by Span.recordError).
-    text = value instanceof Error ? String(value) : JSON.stringify(value);
-  } catch {
-    // cycles, throwing getters or toJSON: fall back to String()
-  }
-  if (typeof text !== 'string') {
-    try {
-      text = String(value);
-    } catch {
-      text = '[unprintable object]';
-    }
-  }
-  const s = text as string;
-  return s.length > MAX_STRINGIFIED_LENGTH ? s.slice(0, MAX_STRINGIFIED_LENGTH) : s;
-}
 
 /** Never throws: whatever a user tagged becomes a string, number, boolean, i64 bigint or bytes. */
 export function toWireValue(value: unknown): WireValue {
@@ -59,7 +43,7 @@ export function toWireValue(value: unknown): WireValue {
       if (value === null) return 'null';
       if (value instanceof Uint8Array) return value;
       if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-      return describe(value as object);
+      return renderBounded(value, MAX_STRINGIFIED_LENGTH);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Span } from '../tracer/span.js';
 import type { SpanReference } from '../tracer/types.js';
 import { DEFAULT_SPAN_LIMITS } from '../tracer/types.js';
+import { boundTagValue, renderBounded } from '../tracer/tag-value.js';
 import { LIBRARY_NAME, VERSION } from '../version.js';
 
 /** The process a batch of spans comes from: becomes the OTLP Resource. */
@@ -77,16 +78,10 @@ export function valueKind(value: unknown): number {
 
 /** Objects, errors, symbols and functions as one bounded string; never throws. */
 export function stringifyValue(value: unknown): string {
-  let text: string;
-  try {
-    if (value instanceof Error) text = `${value.name}: ${value.message}`;
-    else if (typeof value === 'object' && value !== null) text = JSON.stringify(value) ?? String(value);
-    else text = String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
   const max = DEFAULT_SPAN_LIMITS.maxTagValueLength;
-  return text.length > max ? text.slice(0, max) : text;
+  if (typeof value === 'object' && value !== null) return renderBounded(value, max);
+  const text = boundTagValue(value, max);
+  return typeof text === 'string' ? text : String(text);
 }
 
 /** Resource attributes: `service.name`, the process tags, then the SDK's own identity. */

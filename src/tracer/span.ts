@@ -3,9 +3,12 @@ import type { Tracer } from './tracer.js';
 import { SpanContext } from './span-context.js';
 import { nowMs } from './clock.js';
 import type { SpanLimits, SpanLog, SpanReference } from './types.js';
+import { boundTagValue } from './tag-value.js';
 
+// Strings are by far the common case and are checked first, inline.
 function bound(value: unknown, max: number): unknown {
-  return typeof value === 'string' && value.length > max ? value.slice(0, max) : value;
+  if (typeof value === 'string') return value.length > max ? value.slice(0, max) : value;
+  return typeof value === 'number' ? value : boundTagValue(value, max);
 }
 
 /**

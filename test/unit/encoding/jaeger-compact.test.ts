@@ -111,7 +111,7 @@ describe('compact jaeger.thrift Span', () => {
     const span = fixedSpan({ tags: { o: { a: 1 }, e: new TypeError('boom'), u: undefined, c: circular } });
     const str = (k: string, v: string): string => '1801' + ascii(k) + '15' + '00' + '18' + Buffer.from([v.length]).toString('hex') + ascii(v) + '00';
     assert.equal(encode(span), IDS_AND_NAME + FLAGS_AND_TIMES + '19' + '4c' +
-      str('o', '{"a":1}') + str('e', 'TypeError: boom') + str('u', 'undefined') + str('c', '[object Object]') + '00');
+      str('o', '{"a":1}') + str('e', 'TypeError: boom') + str('u', 'undefined') + str('c', '{"self":"[Circular]"}') + '00');
   });
 
   test('logs with timestamps in microseconds; the logs field header skips the absent tags field', () => {

@@ -28,7 +28,7 @@ describe('toWireValue', () => {
     assert.equal(toWireValue(undefined), 'undefined');
     assert.equal(toWireValue({ a: [1, 'b'] }), '{"a":[1,"b"]}');
     assert.equal(toWireValue(new RangeError('too far')), 'RangeError: too far');
-    assert.equal(toWireValue(circular), '[object Object]');
+    assert.equal(toWireValue(circular), '{"me":"[Circular]"}');
     assert.equal(toWireValue(hostile), '[unprintable object]');
     assert.equal(toWireValue(Symbol('s')), 'Symbol(s)');
     assert.equal(toWireValue(function named() {}), '[function named]');
