@@ -43,7 +43,7 @@ function flag(name: string, fallback: number): number {
 // ---------------------------------------------------------------- server children
 
 type Scenario = 'node-http' | 'express' | 'express-downstream';
-type Variant = 'off' | 'als' | 'on' | 'unsampled' | 'no-export';
+type Variant = 'off' | 'als' | 'on' | 'unsampled' | 'no-export' | `spin${number}`;
 
 interface ExpressApp extends http.RequestListener {
   get(path: string, fn: (req: unknown, res: { send(body: string): void }, next: (error: unknown) => void) => void): void;
@@ -60,10 +60,29 @@ function downstreamCall(agent: http.Agent, port: number): Promise<string> {
   });
 }
 
+/** A busy loop that takes about `micros` µs of CPU, calibrated here (reading the clock in it would cost more than 1 µs does). */
+function spinner(micros: number): () => void {
+  let state = 1;
+  const loop = (iterations: number): void => {
+    for (let i = 0; i < iterations; i++) state = (Math.imul(state, 1103515245) + 12345) | 0;
+  };
+  loop(1e6); // compiled
+  const start = process.hrtime.bigint();
+  loop(2e7);
+  const perMicro = 2e7 / (Number(process.hrtime.bigint() - start) / 1000);
+  const iterations = Math.round(perMicro * micros);
+  return () => {
+    loop(iterations);
+    if (state === 0.5) process.stdout.write(''); // keeps `state` live
+  };
+}
+
 async function serve(scenario: Scenario, variant: Variant, sinkPort: number, downstreamPort: number): Promise<void> {
   let served = 0;
   let stats: () => object = () => ({});
   if (variant === 'als') enterStorePerRequest();
+  // Uninstrumented plus a known amount of CPU per request: what 1 µs of work costs by this method.
+  const spin = variant.startsWith('spin') ? spinner(Number(variant.slice(4))) : undefined;
   if (variant === 'on' || variant === 'unsampled' || variant === 'no-export') {
     const { clientHooks, initTracer, installAllPatches } = await import('../src/index.js');
     const tracer = initTracer({
@@ -78,6 +97,7 @@ async function serve(scenario: Scenario, variant: Variant, sinkPort: number, dow
   if (scenario === 'node-http') {
     server = http.createServer((_req, res) => {
       served++;
+      spin?.();
       res.end('hello world');
     });
   } else {
@@ -86,6 +106,7 @@ async function serve(scenario: Scenario, variant: Variant, sinkPort: number, dow
     app.get('/', (_req, res, next) => {
       if (scenario === 'express') {
         served++;
+        spin?.();
         res.send('hello world');
         return;
       }
@@ -173,10 +194,11 @@ async function round(server: Child, seconds: number, connections: number, useWrk
 }
 
 const VARIANTS: Record<Scenario, Variant[]> = { 'node-http': process.argv.includes('--split') ? ['off', 'als', 'unsampled', 'no-export', 'on'] : ['off', 'als', 'on'], express: ['off', 'on'], 'express-downstream': ['off', 'on'] };
-const LABELS: Record<Variant, string> = {
+const LABELS: Record<Exclude<Variant, `spin${number}`>, string> = {
   off: 'uninstrumented', als: 'AsyncLocalStorage store only (floor)', unsampled: 'instrumented, sampler const 0',
   'no-export': 'instrumented, spans dropped at finish (exporter none)', on: 'instrumented',
 };
+const label = (variant: Variant): string => LABELS[variant as keyof typeof LABELS] ?? `uninstrumented + ${variant.slice(4)} µs busy loop per request`;
 /** Spans each traced request makes: the server span, and the client span of the downstream call. */
 const SPANS_PER_REQUEST: Record<Scenario, number> = { 'node-http': 1, express: 1, 'express-downstream': 2 };
 
@@ -237,12 +259,12 @@ async function orchestrate(): Promise<void> {
       const i = median(measured.map((x) => x.requestsPerSecond));
       const iCpu = median(measured.map((x) => x.cpuMicrosPerRequest));
       if (variant === 'off') {
-        rows.push([scenario, LABELS[variant], Math.round(i), '1', '', '', iCpu.toFixed(2), '', '']);
+        rows.push([scenario, label(variant), Math.round(i), '1', '', '', iCpu.toFixed(2), '', '']);
         continue;
       }
       const ratios = measured.map((x, k) => x.requestsPerSecond / base[k]!.requestsPerSecond);
       const cpuAdded = measured.map((x, k) => x.cpuMicrosPerRequest - base[k]!.cpuMicrosPerRequest);
-      rows.push([scenario, LABELS[variant], Math.round(i), median(ratios).toFixed(3), range(ratios), (1e6 / i - 1e6 / b).toFixed(2),
+      rows.push([scenario, label(variant), Math.round(i), median(ratios).toFixed(3), range(ratios), (1e6 / i - 1e6 / b).toFixed(2),
         iCpu.toFixed(2), median(cpuAdded).toFixed(2), `${Math.min(...cpuAdded).toFixed(2)}–${Math.max(...cpuAdded).toFixed(2)}`]);
     }
     for (const variant of variants.filter((v) => v !== 'off')) {
@@ -254,7 +276,7 @@ async function orchestrate(): Promise<void> {
         baseCpu.push(offCpu);
       }
       const addedMedian = median(added);
-      pairedRows.push([scenario, LABELS[variant], median(baseCpu).toFixed(2), addedMedian.toFixed(2), `${Math.min(...added).toFixed(2)}–${Math.max(...added).toFixed(2)}`,
+      pairedRows.push([scenario, label(variant), median(baseCpu).toFixed(2), addedMedian.toFixed(2), `${Math.min(...added).toFixed(2)}–${Math.max(...added).toFixed(2)}`,
         (median(baseCpu) / (median(baseCpu) + addedMedian)).toFixed(3)]);
     }
     for (const server of servers.values()) server.child.stdin!.end();
