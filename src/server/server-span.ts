@@ -139,10 +139,23 @@ export function statusOfError(error: unknown): number | undefined {
   return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
 }
 
-function hasRecorded(span: Span, error: unknown): boolean {
-  const logs = span.logs;
-  if (logs === null) return false;
-  for (const log of logs) if (log.fields['error.object'] === error) return true;
+// Which spans each error object was recorded on: spans keep only the text of an error (see
+// tracer/tag-value.ts), so identity is remembered here, without keeping either alive.
+const recordedOn = new WeakMap<object, WeakSet<Span>>();
+
+/** True if `error` was recorded on `span` already; otherwise remembers that it now is. */
+function alreadyRecorded(span: Span, error: unknown): boolean {
+  if ((typeof error !== 'object' || error === null) && typeof error !== 'function') {
+    const logs = span.logs;
+    if (logs === null) return false;
+    const message = String(error);
+    for (const log of logs) if (log.fields['event'] === 'error' && log.fields['message'] === message) return true;
+    return false;
+  }
+  let spans = recordedOn.get(error);
+  if (spans === undefined) recordedOn.set(error, (spans = new WeakSet()));
+  if (spans.has(span)) return true;
+  spans.add(span);
   return false;
 }
 
@@ -152,9 +165,9 @@ function hasRecorded(span: Span, error: unknown): boolean {
  * failure of the server: not recorded.
  */
 export function recordServerError(span: Span, error: unknown): void {
-  if (!span.isRecording || hasRecorded(span, error)) return;
+  if (!span.isRecording) return;
   const status = statusOfError(error);
-  if (status !== undefined && status < 500) return;
+  if ((status !== undefined && status < 500) || alreadyRecorded(span, error)) return;
   span.recordError(error);
 }
 
