@@ -12,15 +12,21 @@
 // finish (the span work without export); traced with the Jaeger UDP exporter to a sink in this
 // process (the full cost, the sink's receiving included).
 //
-//   node --import tsx bench/http-server-cpu.ts [--rounds 5] [--seconds 2] [--connections 32]
+// Apps (`--apps`, default both): the node:http hello world, and a hello-world Express route
+// (`GET /hello`) whose server span also carries the route.
+//
+//   node --import tsx bench/http-server-cpu.ts [--rounds 5] [--seconds 2] [--connections 32] [--apps node-http,express]
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import * as http from 'node:http';
 import { duplexPair } from 'node:stream';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { enterStorePerRequest, env, hasCommand, median, table } from './harness.js';
 
 const self = fileURLToPath(import.meta.url);
+const require = createRequire(import.meta.url);
+type App = 'node-http' | 'express';
 type Variant = 'off' | 'als' | 'unsampled' | 'no-export' | 'on';
 const VARIANTS: Variant[] = ['off', 'als', 'unsampled', 'no-export', 'on'];
 const LABELS: Record<Variant, string> = {
@@ -37,7 +43,11 @@ function flag(name: string, fallback: number): number {
 }
 
 /** One variant in this process: CPU µs per request over `seconds` after a second of warm-up. */
-async function measureVariant(variant: Variant, seconds: number, connections: number): Promise<void> {
+interface ExpressApp extends http.RequestListener {
+  get(path: string, fn: (req: unknown, res: { send(body: string): void }) => void): void;
+}
+
+async function measureVariant(app: App, variant: Variant, seconds: number, connections: number): Promise<void> {
   const sink = dgram.createSocket('udp4');
   let datagrams = 0;
   sink.on('message', () => datagrams++);
@@ -51,14 +61,24 @@ async function measureVariant(variant: Variant, seconds: number, connections: nu
       sampler: { type: 'const', param: variant === 'unsampled' ? 0 : 1 },
       reporter: variant === 'no-export' ? { exporter: 'none' } : { agentHost: '127.0.0.1', agentPort: sink.address().port },
     });
-    installAllPatches({ include: ['http-server'] });
+    installAllPatches({ include: app === 'express' ? ['http-server', 'express'] : ['http-server'] });
     spansStarted = () => tracer.stats().spansStarted;
   }
   let served = 0;
-  const server = http.createServer((_req, res) => {
-    served++;
-    res.end('hello world');
-  });
+  let server: http.Server;
+  if (app === 'express') {
+    const express = (require('express') as () => ExpressApp)();
+    express.get('/hello', (_req, res) => {
+      served++;
+      res.send('hello world');
+    });
+    server = http.createServer(express);
+  } else {
+    server = http.createServer((_req, res) => {
+      served++;
+      res.end('hello world');
+    });
+  }
   const request = Buffer.from('GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
   for (let c = 0; c < connections; c++) {
     const [client, serverSide] = duplexPair();
@@ -93,8 +113,8 @@ async function measureVariant(variant: Variant, seconds: number, connections: nu
   process.exit(0);
 }
 
-function runChild(variant: Variant, pinned: boolean, args: string[]): Promise<number> {
-  const command = [process.execPath, '--import', 'tsx', self, '--variant', variant, ...args];
+function runChild(app: App, variant: Variant, pinned: boolean, args: string[]): Promise<number> {
+  const command = [process.execPath, '--import', 'tsx', self, '--app', app, '--variant', variant, ...args];
   const child = pinned
     ? spawn('taskset', ['-c', '0', ...command], { stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -109,28 +129,37 @@ function runChild(variant: Variant, pinned: boolean, args: string[]): Promise<nu
 async function main(): Promise<void> {
   const rounds = flag('rounds', 5);
   const pinned = hasCommand('taskset');
-  const results = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
-  for (let r = 0; r < rounds; r++) {
-    for (const variant of r % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
-      results.get(variant)!.push(await runChild(variant, pinned, process.argv.slice(2)));
+  const i = process.argv.indexOf('--apps');
+  const apps = (i === -1 ? 'node-http,express' : process.argv[i + 1]!).split(',') as App[];
+  const args = process.argv.slice(2).filter((_, k, all) => all[k] !== '--apps' && all[k - 1] !== '--apps');
+  const rows: string[][] = [];
+  for (const app of apps) {
+    if (app !== 'node-http' && app !== 'express') throw new Error(`--apps: unknown app ${app}`);
+    const results = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const variant of r % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
+        results.get(variant)!.push(await runChild(app, variant, pinned, args));
+      }
     }
-  }
-  const base = median(results.get('off')!);
-  console.log(table(
-    `HTTP server instrumentation CPU per request, in-memory connections (hello world; ${env()}; ${rounds} rounds of ${flag('seconds', 2)} s, ${flag('connections', 32)} connections${pinned ? ', core 0' : ''})`,
-    ['variant', 'CPU µs/request (median)', 'range', 'added µs', 'ratio'],
-    VARIANTS.map((variant) => {
+    const base = median(results.get('off')!);
+    for (const variant of VARIANTS) {
       const values = results.get(variant)!;
       const m = median(values);
-      return [LABELS[variant], m.toFixed(2), `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`,
-        variant === 'off' ? '' : (m - base).toFixed(2), variant === 'off' ? '1' : (base / m).toFixed(3)];
-    }),
+      rows.push([app, LABELS[variant], m.toFixed(2), `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`,
+        variant === 'off' ? '' : (m - base).toFixed(2), variant === 'off' ? '1' : (base / m).toFixed(3)]);
+    }
+  }
+  console.log(table(
+    `HTTP server instrumentation CPU per request, in-memory connections (hello world; ${env()}; ${rounds} rounds of ${flag('seconds', 2)} s, ${flag('connections', 32)} connections${pinned ? ', core 0' : ''})`,
+    ['app', 'variant', 'CPU µs/request (median)', 'range', 'added µs', 'ratio'],
+    rows,
   ));
 }
 
 const at = process.argv.indexOf('--variant');
 if (at !== -1) {
-  void measureVariant(process.argv[at + 1] as Variant, flag('seconds', 2), flag('connections', 32));
+  const app = process.argv.indexOf('--app');
+  void measureVariant(app === -1 ? 'node-http' : process.argv[app + 1] as App, process.argv[at + 1] as Variant, flag('seconds', 2), flag('connections', 32));
 } else {
   main().catch((error: unknown) => {
     console.error(error);
