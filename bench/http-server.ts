@@ -7,8 +7,8 @@
 // request pay the init hooks).
 //
 // Server processes are pinned to core 0 (`taskset -c 0`); the load generator (`wrk` when installed,
-// otherwise a raw-socket Node generator: keep-alive, one request in flight per connection) and the
-// downstream service run on core 1. Rounds alternate the order of the variants; per round each
+// otherwise a raw-socket Node generator: keep-alive, one request in flight per connection), the
+// downstream service and this process (with the span sink) run on core 1. Rounds alternate the order of the variants; per round each
 // variant's throughput is divided by the uninstrumented one's, and the table shows the median of
 // those ratios with their range, the added µs per request from the median throughputs (the server
 // core is saturated, so 1/throughput is its time per request), and, as a view that other processes
@@ -22,7 +22,7 @@
 //     [--apps node-http,express,express-downstream] [--split] [--variants on,unsampled,...]
 // --split adds two node:http variants that show where the cost goes: nothing sampled, and every
 // span sampled but dropped at finish (no encoding, no UDP).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
@@ -220,6 +220,8 @@ async function orchestrate(): Promise<void> {
   const pairs = flag('pairs', 5);
   if (!hasCommand('taskset')) throw new Error('taskset (util-linux) is required to pin the server and the load generator');
   const useWrk = hasCommand('wrk');
+  // This process receives the spans (the sink): on core 1 with the load generator, never on the server's core.
+  execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const sink = await startSpanSink();
   const downstream = await startChild(1, ['--downstream']);
 
