@@ -19,8 +19,8 @@
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import * as http from 'node:http';
-import { duplexPair } from 'node:stream';
 import { createRequire } from 'node:module';
+import { duplexPair } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { enterStorePerRequest, env, hasCommand, median, table } from './harness.js';
 
@@ -42,11 +42,11 @@ function flag(name: string, fallback: number): number {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
 
-/** One variant in this process: CPU µs per request over `seconds` after a second of warm-up. */
 interface ExpressApp extends http.RequestListener {
   get(path: string, fn: (req: unknown, res: { send(body: string): void }) => void): void;
 }
 
+/** One variant in this process: CPU µs per request over `seconds` after a second of warm-up. */
 async function measureVariant(app: App, variant: Variant, seconds: number, connections: number): Promise<void> {
   const sink = dgram.createSocket('udp4');
   let datagrams = 0;

@@ -8,8 +8,8 @@
 //
 // Server processes are pinned to core 0 (`taskset -c 0`); the load generator (`wrk` when installed,
 // otherwise a raw-socket Node generator: keep-alive, one request in flight per connection), the
-// downstream service and this process (with the span sink) run on core 1. Rounds alternate the order of the variants; per round each
-// variant's throughput is divided by the uninstrumented one's, and the table shows the median of
+// downstream service and this process (with the span sink) run on core 1. Rounds alternate the
+// order of the variants; per round each variant's throughput is divided by the uninstrumented one's, and the table shows the median of
 // those ratios with their range, the added µs per request from the median throughputs (the server
 // core is saturated, so 1/throughput is its time per request), and, as a view that other processes
 // on a shared machine disturb less, the server process's own CPU time per request.
@@ -110,6 +110,7 @@ async function serve(scenario: Scenario, variant: Variant, sinkPort: number, dow
         res.send('hello world');
         return;
       }
+      spin?.();
       downstreamCall(agent, downstreamPort).then((body) => {
         served++;
         res.send(`hello ${body}`);
