@@ -9,10 +9,11 @@
 // Server processes are pinned to core 0 (`taskset -c 0`); the load generator (`wrk` when installed,
 // otherwise a raw-socket Node generator: keep-alive, one request in flight per connection), the
 // downstream service and this process (with the span sink) run on core 1. Rounds alternate the
-// order of the variants; per round each variant's throughput is divided by the uninstrumented one's, and the table shows the median of
-// those ratios with their range, the added µs per request from the median throughputs (the server
-// core is saturated, so 1/throughput is its time per request), and, as a view that other processes
-// on a shared machine disturb less, the server process's own CPU time per request.
+// order of the variants; per round each variant's throughput is divided by the uninstrumented
+// one's, and the table shows the median of those ratios with their range, the added µs per request
+// from the median throughputs (the server core is saturated, so 1/throughput is its time per
+// request), and, as a view that other processes on a shared machine disturb less, the server
+// process's own CPU time per request.
 //
 // A second table loads each variant at the same time as the uninstrumented server (both on core
 // 0, half the connections each, for `--pairs` rounds): whatever else slows the machine then slows
