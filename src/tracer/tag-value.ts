@@ -29,8 +29,7 @@ function snapshot(value: unknown, max: number): unknown {
     // a copy (Buffer#slice would be a view)
     if (value instanceof Uint8Array) return Uint8Array.prototype.slice.call(value, 0, max);
     if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, Math.min(value.byteLength, max)).slice();
-    if (Array.isArray(value) && value.every(isPrimitive)) return primitiveArray(value, max);
-    return renderBounded(value, max);
+    return (Array.isArray(value) ? primitiveArray(value, max) : undefined) ?? renderBounded(value, max);
   } catch {
     return '[unprintable object]';
   }
@@ -41,12 +40,17 @@ function isPrimitive(item: unknown): boolean {
   return item === null || type === 'string' || type === 'number' || type === 'boolean' || type === 'bigint' || type === 'undefined';
 }
 
-/** A homogeneous-enough array stays an array (OTLP has array values): items kept while they fit. */
-function primitiveArray(items: readonly unknown[], max: number): unknown[] {
+/**
+ * An array of primitives stays an array (OTLP has array values), its items kept while they fit;
+ * undefined when a kept item is not a primitive. Reads no further than the limit (`new Array(1e9)`
+ * costs what 512 items do).
+ */
+function primitiveArray(items: readonly unknown[], max: number): unknown[] | undefined {
   const out: unknown[] = [];
   let budget = max;
   for (let i = 0; i < items.length && budget > 0; i++) {
     const item = items[i];
+    if (!isPrimitive(item)) return undefined;
     if (typeof item === 'string') {
       out.push(item.length > budget ? item.slice(0, budget) : item);
       budget -= item.length + 1;

@@ -104,6 +104,15 @@ describe('boundTagValue', () => {
     const cut = boundTagValue(Array.from({ length: 1000 }, () => 'abcdefghi'), 100) as string[];
     assert.ok(cut.length >= 9 && cut.length <= 11, `${cut.length} items of 10 characters kept for 100`);
     assert.deepEqual(boundTagValue([[1], 'x'], 100), '[[1],"x"]', 'an array holding objects is one string');
+    let reads = 0;
+    const huge = new Proxy(new Array(1_000_000).fill(7), {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    assert.equal((boundTagValue(huge, 80) as number[]).length, 10);
+    assert.ok(reads <= 11, `${reads} items of a million read for 80 characters`);
   });
 
   test('bytes are copied and cut; functions and symbols are named, never shown as source', () => {
