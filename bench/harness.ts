@@ -64,6 +64,22 @@ export function env(): string {
   return `Node ${process.version}, ${process.platform}/${process.arch}`;
 }
 
+/** The value after `--name` on the command line, or `fallback`. */
+export function textFlag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 || i + 1 >= process.argv.length ? fallback : process.argv[i + 1]!;
+}
+
+/** `textFlag` as a number. */
+export function numberFlag(name: string, fallback: number): number {
+  return Number(textFlag(name, String(fallback)));
+}
+
+/** The Express app the server benchmarks build (typed here: Express is a dev dependency without types). */
+export interface ExpressApp extends http.RequestListener {
+  get(path: string, fn: (req: unknown, res: { send(body: string): void }, next: (error: unknown) => void) => void): void;
+}
+
 /** Whether `command` is on the PATH (taskset, wrk). */
 export function hasCommand(command: string): boolean {
   try {

@@ -20,16 +20,11 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { env, hasCommand, measure, median, table } from './harness.js';
+import { env, hasCommand, measure, median, numberFlag, table, textFlag } from './harness.js';
 
 const self = fileURLToPath(import.meta.url);
 type ClientName = 'node:http' | 'fetch';
 type Mode = 'off' | 'no-export' | 'udp';
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : process.argv[i + 1]!;
-}
 
 function spawnPinned(core: number | null, args: string[]): ReturnType<typeof spawn> {
   const command = [process.execPath, '--import', 'tsx', self, ...args];
@@ -68,8 +63,8 @@ async function serve(): Promise<void> {
 // ---------------------------------------------------------------- client child
 
 async function measureClient(name: ClientName, mode: Mode, port: number, sinkPort: number): Promise<void> {
-  const requests = Number(flag('requests', '20000'));
-  const concurrency = Number(flag('concurrency', '16'));
+  const requests = numberFlag('requests', 20000);
+  const concurrency = numberFlag('concurrency', 16);
   const url = `http://127.0.0.1:${port}/hello`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const viaHttp = (): Promise<void> => new Promise((resolve, reject) => {
@@ -169,7 +164,7 @@ async function measureWithoutIo(mode: Mode, sinkPort: number): Promise<void> {
 // ---------------------------------------------------------------- orchestration
 
 async function main(): Promise<void> {
-  const rounds = Number(flag('rounds', '3'));
+  const rounds = numberFlag('rounds', 3);
   const pinned = hasCommand('taskset');
   const server = spawnPinned(pinned ? 0 : null, ['--serve']);
   const { port, sinkPort } = JSON.parse(await firstLine(server)) as { port: number; sinkPort: number };
@@ -200,7 +195,7 @@ async function main(): Promise<void> {
         results.set(`no-io ${mode}`, entry);
       }
     }
-    const pairs = Number(flag('pairs', '5'));
+    const pairs = numberFlag('pairs', 5);
     for (let pair = 0; pair < pairs; pair++) {
       for (const name of ['node:http', 'fetch'] as const) {
         const spawnClient = (mode: Mode) => spawnPinned(pinned ? 1 : null, ['--client', name, '--mode', mode, '--port', String(port), '--sink', String(sinkPort), ...process.argv.slice(2)]);
@@ -224,14 +219,14 @@ async function main(): Promise<void> {
       rows.push([`${name}, ${mode === 'udp' ? 'Jaeger UDP export' : 'no export'}`, bw, tw, tw - bw, `${(tw / bw).toFixed(3)}×`, bc, tc, tc - bc, `${(tc / bc).toFixed(3)}×`]);
     }
   }
-  const requests = flag('requests', '20000');
+  const requests = textFlag('requests', '20000');
   console.log(table(
-    `HTTP client overhead, 100% sampled (${requests} keep-alive requests per run, ${rounds} rounds, ${flag('concurrency', '16')} in flight; ${env()}${pinned ? '; server core 0, client core 1' : '; unpinned'})`,
+    `HTTP client overhead, 100% sampled (${requests} keep-alive requests per run, ${rounds} rounds, ${textFlag('concurrency', '16')} in flight; ${env()}${pinned ? '; server core 0, client core 1' : '; unpinned'})`,
     ['client', 'baseline µs/req', 'traced µs/req', 'added µs', 'ratio', 'baseline CPU µs/req', 'traced CPU µs/req', 'added CPU µs', 'CPU ratio'],
     rows,
   ));
   console.log(table(
-    `Same-time pairs: the uninstrumented and the traced client (Jaeger UDP export) run together on core 1 (${flag('pairs', '5')} pairs of ${requests} requests each)`,
+    `Same-time pairs: the uninstrumented and the traced client (Jaeger UDP export) run together on core 1 (${textFlag('pairs', '5')} pairs of ${requests} requests each)`,
     ['client', 'uninstrumented CPU µs/req (median)', 'added CPU µs/req (median of pairs)', 'range', 'added'],
     [...pairResults].map(([name, { base, added }]) => {
       const b = median(base);
@@ -250,9 +245,9 @@ async function main(): Promise<void> {
 if (process.argv.includes('--serve')) {
   void serve();
 } else if (process.argv.includes('--no-io')) {
-  void measureWithoutIo(flag('mode', 'off') as Mode, Number(flag('sink', '0')));
+  void measureWithoutIo(textFlag('mode', 'off') as Mode, numberFlag('sink', 0));
 } else if (process.argv.includes('--client')) {
-  void measureClient(flag('client', 'node:http') as ClientName, flag('mode', 'off') as Mode, Number(flag('port', '0')), Number(flag('sink', '0')));
+  void measureClient(textFlag('client', 'node:http') as ClientName, textFlag('mode', 'off') as Mode, numberFlag('port', 0), numberFlag('sink', 0));
 } else {
   void main();
 }

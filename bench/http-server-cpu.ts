@@ -22,7 +22,8 @@ import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import { duplexPair } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { enterStorePerRequest, env, hasCommand, median, table } from './harness.js';
+import { enterStorePerRequest, env, hasCommand, median, numberFlag, table, textFlag } from './harness.js';
+import type { ExpressApp } from './harness.js';
 
 const self = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
@@ -36,15 +37,6 @@ const LABELS: Record<Variant, string> = {
   'no-export': 'traced, 100% sampled, spans dropped at finish',
   on: 'traced, 100% sampled, Jaeger UDP export',
 };
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-}
-
-interface ExpressApp extends http.RequestListener {
-  get(path: string, fn: (req: unknown, res: { send(body: string): void }) => void): void;
-}
 
 /** One variant in this process: CPU µs per request over `seconds` after a second of warm-up. */
 async function measureVariant(app: App, variant: Variant, seconds: number, connections: number): Promise<void> {
@@ -127,10 +119,9 @@ function runChild(app: App, variant: Variant, pinned: boolean, args: string[]): 
 }
 
 async function main(): Promise<void> {
-  const rounds = flag('rounds', 5);
+  const rounds = numberFlag('rounds', 5);
   const pinned = hasCommand('taskset');
-  const i = process.argv.indexOf('--apps');
-  const apps = (i === -1 ? 'node-http,express' : process.argv[i + 1]!).split(',') as App[];
+  const apps = textFlag('apps', 'node-http,express').split(',') as App[];
   const args = process.argv.slice(2).filter((_, k, all) => all[k] !== '--apps' && all[k - 1] !== '--apps');
   const rows: string[][] = [];
   for (const app of apps) {
@@ -150,7 +141,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(table(
-    `HTTP server instrumentation CPU per request, in-memory connections (hello world; ${env()}; ${rounds} rounds of ${flag('seconds', 2)} s, ${flag('connections', 32)} connections${pinned ? ', core 0' : ''})`,
+    `HTTP server instrumentation CPU per request, in-memory connections (hello world; ${env()}; ${rounds} rounds of ${numberFlag('seconds', 2)} s, ${numberFlag('connections', 32)} connections${pinned ? ', core 0' : ''})`,
     ['app', 'variant', 'CPU µs/request (median)', 'range', 'added µs', 'ratio'],
     rows,
   ));
@@ -158,8 +149,7 @@ async function main(): Promise<void> {
 
 const at = process.argv.indexOf('--variant');
 if (at !== -1) {
-  const app = process.argv.indexOf('--app');
-  void measureVariant(app === -1 ? 'node-http' : process.argv[app + 1] as App, process.argv[at + 1] as Variant, flag('seconds', 2), flag('connections', 32));
+  void measureVariant(textFlag('app', 'node-http') as App, process.argv[at + 1] as Variant, numberFlag('seconds', 2), numberFlag('connections', 32));
 } else {
   main().catch((error: unknown) => {
     console.error(error);

@@ -29,26 +29,18 @@ import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { enterStorePerRequest, env, hasCommand, median, table } from './harness.js';
+import { enterStorePerRequest, env, hasCommand, median, numberFlag, table, textFlag } from './harness.js';
+import type { ExpressApp } from './harness.js';
 import { runLoad } from './http-load.js';
 import { startSpanSink } from './span-sink.js';
 
 const self = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-}
-
 // ---------------------------------------------------------------- server children
 
 type Scenario = 'node-http' | 'express' | 'express-downstream';
 type Variant = 'off' | 'als' | 'on' | 'unsampled' | 'no-export' | `spin${number}`;
-
-interface ExpressApp extends http.RequestListener {
-  get(path: string, fn: (req: unknown, res: { send(body: string): void }, next: (error: unknown) => void) => void): void;
-}
 
 function downstreamCall(agent: http.Agent, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -216,10 +208,10 @@ async function pairedRound(base: Child, other: Child, seconds: number, connectio
 const range = (values: number[]): string => `${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)}`;
 
 async function orchestrate(): Promise<void> {
-  const rounds = flag('rounds', 7);
-  const seconds = flag('seconds', 3);
-  const connections = flag('connections', 64);
-  const pairs = flag('pairs', 5);
+  const rounds = numberFlag('rounds', 7);
+  const seconds = numberFlag('seconds', 3);
+  const connections = numberFlag('connections', 64);
+  const pairs = numberFlag('pairs', 5);
   if (!hasCommand('taskset')) throw new Error('taskset (util-linux) is required to pin the server and the load generator');
   const useWrk = hasCommand('wrk');
   // This process receives the spans (the sink): on core 1 with the load generator, never on the server's core.
@@ -230,12 +222,11 @@ async function orchestrate(): Promise<void> {
   const rows: (string | number)[][] = [];
   const pairedRows: (string | number)[][] = [];
   const checks: string[] = [];
-  const i = process.argv.indexOf('--apps');
-  const apps = (i === -1 ? 'node-http,express,express-downstream' : process.argv[i + 1]!).split(',') as Scenario[];
+  const apps = textFlag('apps', 'node-http,express,express-downstream').split(',') as Scenario[];
   for (const scenario of apps) {
     if (VARIANTS[scenario] === undefined) throw new Error(`--apps: unknown app ${scenario}`);
-    const only = process.argv.indexOf('--variants');
-    const variants = only === -1 ? VARIANTS[scenario] : ['off', ...process.argv[only + 1]!.split(',')] as Variant[];
+    const only = textFlag('variants', '');
+    const variants = only === '' ? VARIANTS[scenario] : ['off', ...only.split(',')] as Variant[];
     const servers = new Map<Variant, Child>();
     for (const variant of variants) servers.set(variant, await startChild(0, ['--serve', scenario, variant, String(sink.port), String(downstream.port)]));
     for (const variant of variants) await runLoad(servers.get(variant)!.port, 1, connections, useWrk); // warm-up
