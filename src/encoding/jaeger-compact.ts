@@ -94,19 +94,56 @@ const tagScratch = new ThriftSink(256);
 
 // Spans of one kind list their tags in the same order with mostly the same values (a server
 // span's kind, component, method, sampler tags, status): the tag last written at each position
-// is remembered, and a tag equal to it is copied without any lookup.
+// is remembered, and a tag equal to it is copied without any lookup. A stretch of two or more
+// positions that repeated from one span to the next is also kept, as its key/value pairs and the
+// bytes written for them: a later span that repeats the stretch costs a comparison per tag and
+// a single copy. Only cached (primitive) values are kept, so nothing is kept alive.
 const MEMO_SLOTS = 32;
 const memoKeys: unknown[] = [];
 const memoValues: unknown[] = [];
 const memoTags: (Uint8Array | undefined)[] = [];
 
+interface Run {
+  /** Slot after the run's last. */
+  readonly end: number;
+  /** The run's [key, value, ...] pairs. */
+  readonly pairs: readonly unknown[];
+  readonly bytes: Uint8Array;
+}
+/** `runs[slot]`: the run starting at that slot. */
+const runs: (Run | undefined)[] = [];
+
+function repeatsRun(pairs: readonly unknown[], slot: number, run: Run): boolean {
+  const from = 2 * slot;
+  const kept = run.pairs;
+  if (from + kept.length > pairs.length) return false;
+  for (let i = 0; i < kept.length; i++) if (pairs[from + i] !== kept[i]) return false;
+  return true;
+}
+
+/** Keeps slots `from`..`to`-1, written at `start`..`off` of `buf`, as a run (unless it is one already). */
+function rememberRun(pairs: readonly unknown[], from: number, to: number, buf: Buffer, start: number, off: number): void {
+  if (to - from < 2 || runs[from]?.end === to) return;
+  runs[from] = { end: to, pairs: pairs.slice(2 * from, 2 * to), bytes: new Uint8Array(buf.subarray(start, off)) };
+}
+
 /** list<Tag> from flat [key, value, ...] pairs. */
 function writeTagList(sink: ThriftSink, off: number, pairs: readonly unknown[]): number {
   const buf = sink.reserve(off, 6);
-  off = writeListHeader(buf, off, COMPACT_STRUCT, pairs.length >> 1);
-  for (let i = 1, slot = 0; i < pairs.length; i += 2, slot++) {
-    const rawKey = pairs[i - 1];
-    const value = pairs[i];
+  const count = pairs.length >> 1;
+  off = writeListHeader(buf, off, COMPACT_STRUCT, count);
+  // The current stretch of slots that repeat an earlier span's: its first slot and offset.
+  let streak = 0;
+  let streakOff = off;
+  for (let slot = 0; slot < count; slot++) {
+    const run = runs[slot];
+    if (run !== undefined && repeatsRun(pairs, slot, run)) {
+      off = copyBytes(sink.reserve(off, run.bytes.length), off, run.bytes);
+      slot = run.end - 1;
+      continue;
+    }
+    const rawKey = pairs[2 * slot];
+    const value = pairs[2 * slot + 1];
     if (memoKeys[slot] === rawKey && memoValues[slot] === value) {
       const memo = memoTags[slot];
       if (memo !== undefined) {
@@ -114,6 +151,7 @@ function writeTagList(sink: ThriftSink, off: number, pairs: readonly unknown[]):
         continue;
       }
     }
+    rememberRun(pairs, streak, slot, sink.buf, streakOff, off);
     const key = typeof rawKey === 'string' ? rawKey : String(rawKey);
     const bytes = keyBytesOf(key);
     const cached = cachedTagBytes(key, value, bytes);
@@ -123,12 +161,15 @@ function writeTagList(sink: ThriftSink, off: number, pairs: readonly unknown[]):
       const wire = toWireValue(value);
       off = writeTag(sink.reserve(off, tagRoom(key, wire)), off, key, wire, bytes);
     }
+    streak = slot + 1;
+    streakOff = off;
     if (slot < MEMO_SLOTS) {
       memoKeys[slot] = rawKey;
       memoValues[slot] = cached === undefined ? undefined : value; // nothing kept alive that is not cached
       memoTags[slot] = cached;
     }
   }
+  if (count <= MEMO_SLOTS) rememberRun(pairs, streak, count, sink.buf, streakOff, off);
   return off;
 }
 

@@ -102,6 +102,52 @@ describe('compact Thrift over UDP, decoded by Apache thrift', () => {
     await exporter.shutdown();
   });
 
+
+  test('runs of repeated tags: a shape repeated, cut short, extended and changed inside a run', async () => {
+    // A stretch of tags that repeats from one span to the next is copied as one run of bytes;
+    // each of these must break or reuse that run and still decode exactly as set.
+    receiver.clear();
+    const { tracer, spans } = collectingTracer();
+    const base: [string, unknown][] = [
+      ['span.kind', 'server'], ['component', 'node-http'], ['http.method', 'GET'], ['peer.ipv4', '127.0.0.1'],
+      ['http.status_code', 200], ['error', false],
+    ];
+    const shapes: [string, unknown][][] = [
+      base,
+      base.slice(0, 3), // shorter than the run
+      [...base, ['http.route', '/a']], // longer
+      base.map(([k, v], i): [string, unknown] => (i === 2 ? [k, 'POST'] : [k, v])), // changed inside
+      base.map(([k, v], i): [string, unknown] => (i === 4 ? [k, '200'] : [k, v])), // same key, other type
+      [base[1]!, base[0]!, ...base.slice(2)], // reordered
+      [['http.url', '/x'], ...base], // shifted by one
+    ];
+    let seed = 11;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const expected: [string, unknown][][] = [];
+    while (expected.length < 240) {
+      const shape = shapes[next(shapes.length)]!;
+      for (let r = 1 + next(4); r > 0; r--) {
+        const span = tracer.startSpan('op', { tags: {} });
+        for (const [key, value] of shape) span.setTag(key, value);
+        span.finish();
+        expected.push(shape);
+      }
+    }
+    const exporter = exporterTo(receiver.port);
+    assert.equal((await exporter.export(spans)).sent, expected.length);
+    const datagrams = await receiver.waitFor(1);
+    const decoded = datagrams.flatMap((d) => decodeCompactEmitBatch(d).batch.spans);
+    assert.equal(decoded.length, expected.length);
+    decoded.forEach((span, i) => {
+      const ours = span.tags!.filter((t) => !t.key.startsWith('sampler.'))
+        .map((t) => [t.key, t.vStr ?? t.vBool ?? (t.vLong !== undefined ? Number(t.vLong) : t.vDouble)]);
+      assert.deepEqual(ours, expected[i], `span ${i}`);
+    });
+    await exporter.shutdown();
+  });
   test('a large batch is split into datagrams of at most maxPacketSize, none lost', async () => {
     receiver.clear();
     const exporter = exporterTo(receiver.port);
