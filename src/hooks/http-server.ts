@@ -6,8 +6,8 @@
 // - every later event of that request or response that has listeners runs inside
 //   `store.run(scope.reenter(message), ...)`, so `data`/`end`/`finish`/`close` listeners and what
 //   they continue stay in the request's context;
-// - a `close` of the request or response is published on `close` (whoever tracks the request can
-//   tell an early disconnect from there: the response is then not finished).
+// - a `close` of the request or response before the response has finished is published on
+//   `close`: the client left early (a close after the finish, every request's, is not news).
 // The scope is TracingChannel#start.bindStore's idea without its per-call closures and arrays:
 // this is the one hook every request of every app goes through.
 import type { AsyncLocalStorage } from 'node:async_hooks';
@@ -104,7 +104,9 @@ function listenerCount(emitter: EventEmitter, event: string | symbol): number {
 
 function publishClose(emitter: Carrier): void {
   const message = emitter[MESSAGE];
-  if (message !== undefined && requestCloseChannel.hasSubscribers) requestCloseChannel.publish(message);
+  if (message !== undefined && !message.response.writableFinished && requestCloseChannel.hasSubscribers) {
+    requestCloseChannel.publish(message);
+  }
 }
 
 // An event runs in the request's context only if it has listeners beyond those Node adds itself,

@@ -83,13 +83,12 @@ function onDispatchError(message: unknown): void {
   }
 }
 
-/** A request or response closed: if its span is still open, the client left before the reply. */
+/** A request or response closed before the response finished: the client left before the reply. */
 function onClose(message: unknown): void {
   try {
     const { request, response } = message as ServerRequestMessage;
     const span = serverSpanOf(request);
-    // Usually finished already (a response finishes before it closes): decided without touching it.
-    if (span == null || !span.isRecording || response.writableFinished) return;
+    if (span == null || !span.isRecording) return;
     const socket = request.socket as IncomingMessage['socket'] | null;
     if (response.destroyed || socket === null || socket.destroyed) {
       finishAbortedServerSpan(span, response.headersSent ? response.statusCode : undefined);
