@@ -123,10 +123,30 @@ export function startServerSpan(tracer: Tracer, fields: ServerRequestFields): Sp
   return span;
 }
 
+// `GET /users/:id` per (route, method), made once: every request of a route then names its span
+// with the same flat string instead of concatenating (and the encoder flattening) a new one.
+// Bounded: an app with more routes than this just concatenates for the rest.
+const MAX_ROUTE_NAMES = 2000;
+const routeNames = new Map<string, Map<string, string>>();
+
+function routeName(method: string, route: string): string {
+  let byMethod = routeNames.get(route);
+  if (byMethod === undefined) {
+    if (routeNames.size >= MAX_ROUTE_NAMES) return `${method} ${route}`;
+    routeNames.set(route, (byMethod = new Map()));
+  }
+  let name = byMethod.get(method);
+  if (name === undefined) {
+    name = `${method} ${route}`;
+    if (byMethod.size < 16) byMethod.set(method, name);
+  }
+  return name;
+}
+
 /** Names the span after the route template a framework matched, e.g. `GET /users/:id`. */
 export function setServerRoute(span: Span, method: string, route: string, component?: string): void {
   if (!span.isRecording || route === '') return;
-  span.setOperationName(`${method} ${route}`);
+  span.setOperationName(routeName(method, route));
   span.setTag('http.route', route);
   if (component !== undefined) span.setTag('component', component);
 }

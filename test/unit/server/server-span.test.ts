@@ -137,6 +137,23 @@ describe('setServerRoute / recordServerError', () => {
     assert.equal(record.tags.component, 'express');
   });
 
+  test('route names, kept per route and method, stay right for other methods and past the bound', () => {
+    reset();
+    const name = (method: string, route: string): string => {
+      const span = startServerSpan(tracer, fields({ method }));
+      setServerRoute(span, method, route);
+      span.finish();
+      return finishedSpans().at(-1)!.operationName;
+    };
+    const first = name('GET', '/orders/:id');
+    assert.equal(first, 'GET /orders/:id');
+    assert.equal(name('POST', '/orders/:id'), 'POST /orders/:id');
+    assert.equal(name('GET', '/orders/:id'), first);
+    // Far more routes and methods than are kept: every name is still the right one.
+    for (let i = 0; i < 2100; i++) assert.equal(name(i % 2 === 0 ? 'GET' : 'DELETE', `/r${i}/:id`), `${i % 2 === 0 ? 'GET' : 'DELETE'} /r${i}/:id`);
+    for (let m = 0; m < 20; m++) assert.equal(name(`M${m}`, '/orders/:id'), `M${m} /orders/:id`);
+  });
+
   test('an error is recorded once however often reported; 4xx errors are responses', () => {
     reset();
     const span = startServerSpan(tracer, fields());
