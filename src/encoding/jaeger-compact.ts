@@ -112,6 +112,12 @@ interface Run {
 }
 /** `runs[slot]`: the run starting at that slot. */
 const runs: (Run | undefined)[] = [];
+let runsBuilt = 0;
+
+/** @internal How many runs have been built so far (tests check that they settle). */
+export function compactRunsBuilt(): number {
+  return runsBuilt;
+}
 
 function repeatsRun(pairs: readonly unknown[], slot: number, run: Run): boolean {
   const from = 2 * slot;
@@ -121,10 +127,15 @@ function repeatsRun(pairs: readonly unknown[], slot: number, run: Run): boolean 
   return true;
 }
 
-/** Keeps slots `from`..`to`-1, written at `start`..`off` of `buf`, as a run (unless it is one already). */
+/**
+ * Keeps slots `from`..`to`-1, written at `start`..`off` of `buf`, as the run at `from`. Called
+ * only when no run at `from` matched this span: a run is replaced only by what this span and the
+ * one before it share, so spans of a few shapes in turn settle on their common runs.
+ */
 function rememberRun(pairs: readonly unknown[], from: number, to: number, buf: Buffer, start: number, off: number): void {
-  if (to - from < 2 || runs[from]?.end === to) return;
+  if (to - from < 2) return;
   runs[from] = { end: to, pairs: pairs.slice(2 * from, 2 * to), bytes: new Uint8Array(buf.subarray(start, off)) };
+  runsBuilt++;
 }
 
 /** list<Tag> from flat [key, value, ...] pairs. */
@@ -140,6 +151,9 @@ function writeTagList(sink: ThriftSink, off: number, pairs: readonly unknown[]):
     if (run !== undefined && repeatsRun(pairs, slot, run)) {
       off = copyBytes(sink.reserve(off, run.bytes.length), off, run.bytes);
       slot = run.end - 1;
+      // What repeats after the run is a run of its own (never a longer copy of this one).
+      streak = run.end;
+      streakOff = off;
       continue;
     }
     const rawKey = pairs[2 * slot];

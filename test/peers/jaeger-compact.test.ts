@@ -4,6 +4,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { JaegerUdpExporter } from '../../src/reporting/jaeger-udp.js';
+import { compactRunsBuilt } from '../../src/encoding/jaeger-compact.js';
+import { ThriftSink } from '../../src/encoding/thrift-sink.js';
+import { writeCompactSpan } from '../../src/encoding/jaeger-compact.js';
 import type { Span } from '../../src/tracer/span.js';
 import { startUdpReceiver } from '../support/udp-receiver.js';
 import type { UdpReceiver } from '../support/udp-receiver.js';
@@ -148,6 +151,24 @@ describe('compact Thrift over UDP, decoded by Apache thrift', () => {
     });
     await exporter.shutdown();
   });
+  test('runs settle: spans of two shapes sharing a prefix, in turn, build no run per span', () => {
+    const { tracer, spans } = collectingTracer();
+    // Keys no other test uses: runs this module built for earlier tests do not count.
+    const shared: [string, unknown][] = [['settle.kind', 'server'], ['settle.component', 'node-http'], ['settle.method', 'GET']];
+    const shapes = [[...shared, ['settle.extra', 1]], shared, [...shared, ['settle.extra', 1]], shared, [...shared, ['settle.status', 200], ['settle.error', true]]];
+    for (let i = 0; i < 3000; i++) {
+      const span = tracer.startSpan('op');
+      for (const [key, value] of shapes[i % shapes.length]!) span.setTag(key, value);
+      span.finish();
+    }
+    const sink = new ThriftSink(1 << 20);
+    const before = compactRunsBuilt();
+    for (const span of spans) writeCompactSpan(sink, span);
+    const built = compactRunsBuilt() - before;
+    assert.ok(built > 0, 'runs are built');
+    assert.ok(built < 20, `${built} runs built for ${spans.length} spans`);
+  });
+
   test('a large batch is split into datagrams of at most maxPacketSize, none lost', async () => {
     receiver.clear();
     const exporter = exporterTo(receiver.port);
