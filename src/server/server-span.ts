@@ -125,14 +125,15 @@ export function startServerSpan(tracer: Tracer, fields: ServerRequestFields): Sp
 
 // `GET /users/:id` per (route, method), made once: every request of a route then names its span
 // with the same flat string instead of concatenating (and the encoder flattening) a new one.
-// Bounded: an app with more routes than this just concatenates for the rest.
+// Bounded in routes and route length: beyond, names are just concatenated.
 const MAX_ROUTE_NAMES = 2000;
+const MAX_KEPT_ROUTE_LENGTH = 256;
 const routeNames = new Map<string, Map<string, string>>();
 
 function routeName(method: string, route: string): string {
   let byMethod = routeNames.get(route);
   if (byMethod === undefined) {
-    if (routeNames.size >= MAX_ROUTE_NAMES) return `${method} ${route}`;
+    if (routeNames.size >= MAX_ROUTE_NAMES || route.length > MAX_KEPT_ROUTE_LENGTH) return `${method} ${route}`;
     routeNames.set(route, (byMethod = new Map()));
   }
   let name = byMethod.get(method);
