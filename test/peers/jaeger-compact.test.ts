@@ -155,7 +155,7 @@ describe('compact Thrift over UDP, decoded by Apache thrift', () => {
     const { tracer, spans } = collectingTracer();
     // Keys no other test uses: runs this module built for earlier tests do not count.
     const shared: [string, unknown][] = [['settle.kind', 'server'], ['settle.component', 'node-http'], ['settle.method', 'GET']];
-    const shapes = [[...shared, ['settle.extra', 1]], shared, [...shared, ['settle.extra', 1]], shared, [...shared, ['settle.status', 200], ['settle.error', true]]];
+    const shapes: [string, unknown][][] = [[...shared, ['settle.extra', 1]], shared, [...shared, ['settle.extra', 1]], shared, [...shared, ['settle.status', 200], ['settle.error', true]]];
     for (let i = 0; i < 3000; i++) {
       const span = tracer.startSpan('op');
       for (const [key, value] of shapes[i % shapes.length]!) span.setTag(key, value);
