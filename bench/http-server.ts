@@ -227,6 +227,8 @@ async function orchestrate(): Promise<void> {
     if (VARIANTS[scenario] === undefined) throw new Error(`--apps: unknown app ${scenario}`);
     const only = textFlag('variants', '');
     const variants = only === '' ? VARIANTS[scenario] : ['off', ...only.split(',')] as Variant[];
+    const unknown = variants.find((v) => !(v in LABELS) && !/^spin\d+(\.\d+)?$/.test(v));
+    if (unknown !== undefined) throw new Error(`--variants: unknown variant ${unknown}`); // it would run uninstrumented
     const servers = new Map<Variant, Child>();
     for (const variant of variants) servers.set(variant, await startChild(0, ['--serve', scenario, variant, String(sink.port), String(downstream.port)]));
     for (const variant of variants) await runLoad(servers.get(variant)!.port, 1, connections, useWrk); // warm-up
