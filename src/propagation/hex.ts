@@ -70,3 +70,54 @@ export function parseHexByte(text: string, start: number, end: number, allowUppe
 export function traceIdHex(traceWords: readonly number[], full: string): string {
   return (traceWords[0]! | traceWords[1]!) === 0 ? full.slice(16) : full;
 }
+
+// Outgoing header values are written as bytes and read back as one flat string. A value built by
+// concatenating hex pieces is a tree of small strings that Node's header check (a RegExp) must
+// flatten first: for the two default trace headers that cost more than the formatting itself
+// (about 340 ns against 230 ns for both, checked as `setHeader` does).
+const DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+const scratch = Buffer.allocUnsafe(128);
+
+/** Writes one header value: `start()`, `put*` calls, then `text()`. Nothing in it yields, so one is shared. */
+class HeaderValueWriter {
+  private off = 0;
+
+  start(): this {
+    this.off = 0;
+    return this;
+  }
+
+  ascii(text: string): this {
+    let off = this.off;
+    for (let i = 0; i < text.length; i++) scratch[off++] = text.charCodeAt(i);
+    this.off = off;
+    return this;
+  }
+
+  /** `word` as 8 lowercase hex digits. */
+  word(word: number): this {
+    let off = this.off;
+    for (let shift = 28; shift >= 0; shift -= 4) scratch[off++] = DIGITS[(word >>> shift) & 15]!;
+    this.off = off;
+    return this;
+  }
+
+  /** 32 hex digits, or 16 when `trim64` and the high 64 bits are zero (as `traceIdHex`). */
+  traceId(words: readonly number[], trim64: boolean): this {
+    if (!trim64 || (words[0]! | words[1]!) !== 0) this.word(words[0]!).word(words[1]!);
+    return this.word(words[2]!).word(words[3]!);
+  }
+
+  /** `byte` in hex without a leading zero, as `byte.toString(16)`. */
+  shortByte(byte: number): this {
+    if (byte >= 16) scratch[this.off++] = DIGITS[byte >> 4]!;
+    scratch[this.off++] = DIGITS[byte & 15]!;
+    return this;
+  }
+
+  text(): string {
+    return scratch.toString('latin1', 0, this.off);
+  }
+}
+
+export const headerValue = new HeaderValueWriter();

@@ -2,7 +2,7 @@ import { FLAG_DEBUG, FLAG_SAMPLED, SpanContext } from '../tracer/span-context.js
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, TOKEN, percentDecode, percentEncode } from './baggage.js';
 import type { BaggageBuilder } from './baggage.js';
 import type { TraceHeaders } from './carrier.js';
-import { parseHexByte, readHexWords, traceIdHex } from './hex.js';
+import { headerValue, parseHexByte, readHexWords } from './hex.js';
 import type { Propagator } from './propagator.js';
 import { parseBaggageList } from './w3c-baggage.js';
 
@@ -64,8 +64,11 @@ function extractBaggage(headers: TraceHeaders, baggage: BaggageBuilder, http: bo
 }
 
 function inject(context: SpanContext, writes: string[], http: boolean): void {
-  const traceId = traceIdHex(context.traceWords, context.toTraceId());
-  writes.push(UBER_TRACE_ID, `${traceId}:${context.toSpanId()}:${context.parentSpanId() ?? '0'}:${(context.flags & 0xff).toString(16)}`);
+  // {trace}:{span}:{parent}:{flags}, the parent 0 for a root span, as jaeger-client writes it.
+  const value = headerValue.start().traceId(context.traceWords, true).ascii(':').word(context.spanIdHi).word(context.spanIdLo).ascii(':');
+  if (context.hasParent) value.word(context.parentIdHi).word(context.parentIdLo);
+  else value.ascii('0');
+  writes.push(UBER_TRACE_ID, value.ascii(':').shortByte(context.flags & 0xff).text());
   const baggage = context.baggage;
   if (baggage === null) return;
   let count = 0;

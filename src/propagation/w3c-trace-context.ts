@@ -1,6 +1,6 @@
 import { FLAG_SAMPLED, SpanContext } from '../tracer/span-context.js';
 import type { TraceHeaders } from './carrier.js';
-import { parseHexByte, readHexWords } from './hex.js';
+import { headerValue, parseHexByte, readHexWords } from './hex.js';
 import type { Propagator } from './propagator.js';
 
 // W3C Trace Context: `traceparent: {version}-{trace id}-{parent id}-{flags}`, lowercase hex only,
@@ -71,7 +71,9 @@ function extractContext(headers: TraceHeaders): SpanContext | null {
 }
 
 function inject(context: SpanContext, writes: string[]): void {
-  writes.push(TRACEPARENT, `00-${context.toTraceId()}-${context.toSpanId()}-${context.isSampled ? '01' : '00'}`);
+  const value = headerValue.start().ascii('00-').traceId(context.traceWords, false).ascii('-')
+    .word(context.spanIdHi).word(context.spanIdLo).ascii(context.isSampled ? '-01' : '-00');
+  writes.push(TRACEPARENT, value.text());
   if (context.traceState !== null) writes.push(TRACESTATE, context.traceState);
 }
 

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORMAT_HTTP_HEADERS, FORMAT_TEXT_MAP } from 'opentracing';
 import { createTestTracer } from '../../../src/testing/index.js';
+import { SpanContext as OurContext } from '../../../src/tracer/span-context.js';
 import type { SpanContext } from '../../../src/tracer/span-context.js';
 
 type Carrier = Record<string, unknown>;
@@ -145,6 +146,34 @@ describe('carriers', () => {
       assert.equal(tracer.extract(format, { buffer: new Uint8Array(8) }), null);
     }
     assert.equal(tracer.stats().instrumentationFaults, 0);
+  });
+});
+
+describe('trace headers of random contexts', () => {
+  // The injectors write ids as bytes; the context formats them by string concatenation. Both must
+  // agree for every shape: 64- and 128-bit traces, roots and children, each flag combination,
+  // words with the sign bit set and words that are zero.
+  test('uber-trace-id and traceparent match the context\'s own hex, for 3000 contexts', () => {
+    const { tracer } = createTestTracer({ propagators: ['jaeger', 'tracecontext'] });
+    const word = (): number => {
+      const pick = Math.random();
+      if (pick < 0.15) return 0;
+      if (pick < 0.3) return -1;
+      return (Math.random() * 2 ** 32) | 0;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const high = i % 3 === 0 ? [0, 0] : [word(), word()];
+      const traceWords = [...high, word(), word() | 1];
+      const parent = i % 2 === 0 ? [0, 0] : [word(), word() | 2];
+      const flags = i % 4;
+      const context = new OurContext(traceWords, word(), word() | 4, parent[0]!, parent[1]!, flags, null);
+      const carrier: Record<string, string> = {};
+      tracer.inject(context, FORMAT_HTTP_HEADERS, carrier);
+      const fullTrace = context.toTraceId();
+      const trace = traceWords[0] === 0 && traceWords[1] === 0 ? fullTrace.slice(16) : fullTrace;
+      assert.equal(carrier['uber-trace-id'], `${trace}:${context.toSpanId()}:${context.parentSpanId() ?? '0'}:${flags.toString(16)}`);
+      assert.equal(carrier.traceparent, `00-${fullTrace}-${context.toSpanId()}-${flags & 1 ? '01' : '00'}`);
+    }
   });
 });
 
