@@ -6,7 +6,10 @@
 // and heap state never carry over from one mode to another), with 16 requests in flight to keep
 // the client core busy: time per request is then the client's. Rounds alternate the order of the
 // modes; the table shows medians, the added µs per request and the ratio, in wall time and in the
-// client process's CPU time (which other load on a shared machine disturbs less). A second table
+// client process's CPU time (which other load on a shared machine disturbs less). A ruler row runs
+// the uninstrumented client with a calibrated 1 µs busy loop per request: on loopback, CPU added to
+// the client shows up larger than it is (the server waits more and is woken more often), and the
+// ruler shows by how much. A second table
 // isolates the instrumentation's own CPU cost per node:http request without any I/O (requests made
 // with an agent that never connects, finished as if answered), which loopback wake-ups and other
 // processes cannot blur; its export row adds the CPU time of encoding and sending each 1000 spans.
@@ -21,11 +24,13 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { env, hasCommand, measure, median, numberFlag, table, textFlag } from './harness.js';
+import { env, hasCommand, measure, median, numberFlag, spinner, table, textFlag } from './harness.js';
 
 const self = fileURLToPath(import.meta.url);
 type ClientName = 'node:http' | 'fetch';
-type Mode = 'off' | 'no-export' | 'udp';
+// `spin1`: uninstrumented plus a calibrated 1 µs busy loop per request, the ruler: what 1 µs of
+// CPU in the client shows up as by this method (loopback wake-ups make it more than 1 µs).
+type Mode = 'off' | 'no-export' | 'udp' | 'spin1';
 
 function spawnPinned(core: number | null, args: string[]): ReturnType<typeof spawn> {
   const command = [process.execPath, '--import', 'tsx', self, ...args];
@@ -77,10 +82,15 @@ async function measureClient(name: ClientName, mode: Mode, port: number, sinkPor
   const viaFetch = async (): Promise<void> => {
     await (await fetch(url)).text();
   };
-  const client = name === 'fetch' ? viaFetch : viaHttp;
+  const plain = name === 'fetch' ? viaFetch : viaHttp;
+  const spin = mode === 'spin1' ? spinner(1) : null;
+  const client = spin === null ? plain : (): Promise<void> => {
+    spin();
+    return plain();
+  };
   let spansFinished = (): number => 0;
   let reported = (): number => 0;
-  if (mode !== 'off') {
+  if (mode === 'no-export' || mode === 'udp') {
     const { initTracer, installAllPatches } = await import('../src/index.js');
     const drop = { report() {}, async flush() {}, async close() {} };
     const tracer = initTracer({
@@ -115,7 +125,7 @@ async function measureClient(name: ClientName, mode: Mode, port: number, sinkPor
   const before = spansFinished();
   const result = await load(requests);
   const spans = spansFinished() - before;
-  if (mode !== 'off' && spans !== requests) throw new Error(`${name}/${mode}: ${spans} spans for ${requests} requests`);
+  if ((mode === 'no-export' || mode === 'udp') && spans !== requests) throw new Error(`${name}/${mode}: ${spans} spans for ${requests} requests`);
   if (mode === 'udp') {
     const deadline = Date.now() + 3000;
     while (reported() < requests && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -169,7 +179,8 @@ async function main(): Promise<void> {
   const pinned = hasCommand('taskset');
   const server = spawnPinned(pinned ? 0 : null, ['--serve']);
   const { port, sinkPort } = JSON.parse(await firstLine(server)) as { port: number; sinkPort: number };
-  const modes: Mode[] = ['off', 'no-export', 'udp'];
+  const modes: Mode[] = ['off', 'no-export', 'udp', 'spin1'];
+  const noIoModes: Mode[] = ['off', 'no-export', 'udp'];
   const results = new Map<string, { wall: number[]; cpu: number[] }>();
   const pairResults = new Map<string, { base: number[]; added: number[] }>();
   try {
@@ -188,7 +199,7 @@ async function main(): Promise<void> {
       }
     }
     for (let round = 0; round < rounds; round++) {
-      for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+      for (const mode of round % 2 === 0 ? noIoModes : [...noIoModes].reverse()) {
         const child = spawnPinned(pinned ? 1 : null, ['--no-io', '--mode', mode, '--sink', String(sinkPort)]);
         const { ns } = JSON.parse(await firstLine(child)) as { ns: number };
         const entry = results.get(`no-io ${mode}`) ?? { wall: [], cpu: [] };
@@ -214,10 +225,11 @@ async function main(): Promise<void> {
   const rows: (string | number)[][] = [];
   for (const name of ['node:http', 'fetch']) {
     const base = results.get(`${name} off`)!;
-    for (const mode of ['no-export', 'udp'] as const) {
+    for (const mode of ['no-export', 'udp', 'spin1'] as const) {
       const traced = results.get(`${name} ${mode}`)!;
       const [bw, tw, bc, tc] = [median(base.wall), median(traced.wall), median(base.cpu), median(traced.cpu)];
-      rows.push([`${name}, ${mode === 'udp' ? 'Jaeger UDP export' : 'no export'}`, bw, tw, tw - bw, `${(tw / bw).toFixed(3)}×`, bc, tc, tc - bc, `${(tc / bc).toFixed(3)}×`]);
+      const label = mode === 'udp' ? 'Jaeger UDP export' : mode === 'no-export' ? 'no export' : 'uninstrumented + 1 µs busy loop (ruler)';
+      rows.push([`${name}, ${label}`, bw, tw, tw - bw, `${(tw / bw).toFixed(3)}×`, bc, tc, tc - bc, `${(tc / bc).toFixed(3)}×`]);
     }
   }
   const requests = textFlag('requests', '20000');

@@ -29,7 +29,7 @@ import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { enterStorePerRequest, env, hasCommand, median, numberFlag, table, textFlag } from './harness.js';
+import { enterStorePerRequest, env, hasCommand, median, numberFlag, spinner, table, textFlag } from './harness.js';
 import type { ExpressApp } from './harness.js';
 import { runLoad } from './http-load.js';
 import { startSpanSink } from './span-sink.js';
@@ -51,23 +51,6 @@ function downstreamCall(agent: http.Agent, port: number): Promise<string> {
       res.on('end', () => resolve(body));
     }).on('error', reject);
   });
-}
-
-/** A busy loop that takes about `micros` µs of CPU, calibrated here (reading the clock in it would cost more than 1 µs does). */
-function spinner(micros: number): () => void {
-  let state = 1;
-  const loop = (iterations: number): void => {
-    for (let i = 0; i < iterations; i++) state = (Math.imul(state, 1103515245) + 12345) | 0;
-  };
-  loop(1e6); // compiled
-  const start = process.hrtime.bigint();
-  loop(2e7);
-  const perMicro = 2e7 / (Number(process.hrtime.bigint() - start) / 1000);
-  const iterations = Math.round(perMicro * micros);
-  return () => {
-    loop(iterations);
-    if (state === 0.5) process.stdout.write(''); // keeps `state` live
-  };
 }
 
 async function serve(scenario: Scenario, variant: Variant, sinkPort: number, downstreamPort: number): Promise<void> {
