@@ -78,7 +78,7 @@ export function traceIdHex(traceWords: readonly number[], full: string): string 
 const DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 const scratch = Buffer.allocUnsafe(128);
 
-/** Writes one header value: `start()`, `put*` calls, then `text()`. Nothing in it yields, so one is shared. */
+/** Writes one header value: `start()`, then `ascii`/`word`/`traceId`/`shortByte`, then `text()`. Nothing in it yields, so one is shared. */
 class HeaderValueWriter {
   private off = 0;
 

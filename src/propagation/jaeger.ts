@@ -65,7 +65,8 @@ function extractBaggage(headers: TraceHeaders, baggage: BaggageBuilder, http: bo
 
 function inject(context: SpanContext, writes: string[], http: boolean): void {
   // {trace}:{span}:{parent}:{flags}, the parent 0 for a root span, as jaeger-client writes it.
-  const value = headerValue.start().traceId(context.traceWords, true).ascii(':').word(context.spanIdHi).word(context.spanIdLo).ascii(':');
+  const value = headerValue.start().traceId(context.traceWords, true).ascii(':')
+    .word(context.spanIdHi).word(context.spanIdLo).ascii(':');
   if (context.hasParent) value.word(context.parentIdHi).word(context.parentIdLo);
   else value.ascii('0');
   writes.push(UBER_TRACE_ID, value.ascii(':').shortByte(context.flags & 0xff).text());
