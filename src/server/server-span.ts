@@ -125,9 +125,10 @@ export function startServerSpan(tracer: Tracer, fields: ServerRequestFields): Sp
 
 // `GET /users/:id` per (route, method), made once: every request of a route then names its span
 // with the same flat string instead of concatenating (and the encoder flattening) a new one.
-// Bounded in routes and route length: beyond, names are just concatenated.
+// Bounded in routes, methods per route and route length: beyond, names are just concatenated.
 const MAX_ROUTE_NAMES = 2000;
 const MAX_KEPT_ROUTE_LENGTH = 256;
+const MAX_METHODS_PER_ROUTE = 16;
 const routeNames = new Map<string, Map<string, string>>();
 
 function routeName(method: string, route: string): string {
@@ -139,7 +140,7 @@ function routeName(method: string, route: string): string {
   let name = byMethod.get(method);
   if (name === undefined) {
     name = `${method} ${route}`;
-    if (byMethod.size < 16) byMethod.set(method, name);
+    if (byMethod.size < MAX_METHODS_PER_ROUTE) byMethod.set(method, name);
   }
   return name;
 }
