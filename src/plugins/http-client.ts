@@ -25,16 +25,35 @@ const CLIENT_SPAN = Symbol('opentracing-async-instrumentation.clientSpan');
 type Pending = { [CLIENT_SPAN]?: Span | undefined };
 let errorOn4xx = false;
 
-/** The port in a Host header if it names `hostname` (any case), else `fallback`. */
-function portOf(hostHeader: string, hostname: string, fallback: number): number {
-  const colon = hostHeader.lastIndexOf(':');
-  const hasPort = colon !== -1 && colon > hostHeader.lastIndexOf(']');
-  let host = hasPort ? hostHeader.slice(0, colon) : hostHeader;
-  if (host.charCodeAt(0) === 91 /* [ */) host = host.slice(1, -1);
-  if (host !== hostname && host.toLowerCase() !== hostname.toLowerCase()) return fallback;
-  if (!hasPort) return fallback;
-  const port = Number(hostHeader.slice(colon + 1));
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : fallback;
+/**
+ * The port in a Host header (`host`, `host:port`, `[v6]:port`) if it names `hostname` (any case),
+ * else `fallback`. Scanned by hand: `lastIndexOf` and `slice` cost more here than the whole scan.
+ */
+export function portOf(hostHeader: string, hostname: string, fallback: number): number {
+  let i = hostHeader.length - 1;
+  let port = 0;
+  let scale = 1;
+  for (; i >= 0; i--) {
+    const code = hostHeader.charCodeAt(i);
+    if (code < 48 || code > 57) break;
+    port += (code - 48) * scale;
+    scale *= 10;
+  }
+  // No `:digits` at the end: a bare host, `[v6]`, `host:`.
+  if (i < 0 || hostHeader.charCodeAt(i) !== 58 /* : */ || scale === 1) return fallback;
+  if (!namesHost(hostHeader, i, hostname)) return fallback;
+  return port > 0 && port < 65536 ? port : fallback;
+}
+
+/** Whether `header.slice(0, end)`, brackets taken off, is `hostname` in any case. */
+function namesHost(header: string, end: number, hostname: string): boolean {
+  let start = 0;
+  if (header.charCodeAt(0) === 91 /* [ */) {
+    start = 1;
+    end--;
+  }
+  if (Math.max(0, end - start) !== hostname.length) return false;
+  return header.startsWith(hostname, start) || header.slice(start, end).toLowerCase() === hostname.toLowerCase();
 }
 
 /** Method, URL and peer of a request, read from the request itself (the same on every Node). */
