@@ -34,7 +34,12 @@ export function startClientSpan(tracer: Tracer, component: string, target: Clien
   const span = parent === undefined
     ? tracer.startSpan(target.method)
     : tracer.startSpan(target.method, { childOf: parent, ignoreActiveSpan: true });
-  if (!span.isRecording) return span;
+  if (span.isRecording) tagClientSpan(span, component, target);
+  return span;
+}
+
+/** The OpenTracing client tags, on a span that records. */
+export function tagClientSpan(span: Span, component: string, target: ClientTarget): void {
   span._appendTag('span.kind', 'client');
   span._appendTag('component', component);
   span._appendTag('http.method', target.method);
@@ -46,7 +51,6 @@ export function startClientSpan(tracer: Tracer, component: string, target: Clien
   const ipVersion = ipVersionOf(target.hostname);
   if (ipVersion === 4) span._appendTag('peer.ipv4', target.hostname);
   else if (ipVersion === 6) span._appendTag('peer.ipv6', target.hostname);
-  return span;
 }
 
 /** The trace headers for `span` in the tracer's configured formats, as [name, value, ...]. */

@@ -8,7 +8,7 @@ import { disableHttpClientHook, enableHttpClientHook, requestCreatedChannel } fr
 import { isInternal } from '../tracer/internal-requests.js';
 import type { Span } from '../tracer/span.js';
 import type { Integration, IntegrationContext } from './integration.js';
-import { finishClientSpan, isIgnoredUrl, startClientSpan, traceHeaders } from './client-span.js';
+import { finishClientSpan, isIgnoredUrl, tagClientSpan, traceHeaders } from './client-span.js';
 import type { ClientTarget } from './client-span.js';
 import { Subscriptions } from './subscriptions.js';
 
@@ -79,14 +79,20 @@ export function targetOf(req: Request): ClientTarget {
 function onCreated(context: IntegrationContext, req: Request): void {
   const tracer = context.tracer();
   if (tracer === null || isInternal(req.agent)) return;
-  const target = targetOf(req);
-  if (context.options.ignoreUrls.length > 0 && isIgnoredUrl(context.options.ignoreUrls, target.url, req.path)) return;
-  const span = startClientSpan(tracer, COMPONENT, target);
+  // The URL and peer are read only for `ignoreUrls` and for a span that records: most are not
+  // sampled, and reading them was a quarter of what an unsampled request cost here.
+  const ignoreUrls = context.options.ignoreUrls;
+  const target = ignoreUrls.length > 0 ? targetOf(req) : null;
+  if (target !== null && isIgnoredUrl(ignoreUrls, target.url, req.path)) return;
+  const span = tracer.startSpan(req.method);
+  if (span.isRecording) tagClientSpan(span, COMPONENT, target ?? targetOf(req));
   // Headers given as a raw array (or with `Expect`) are already written: nothing can be added.
   if (!req.headersSent) {
     const headers = traceHeaders(tracer, span);
     for (let i = 0; i < headers.length; i += 2) req.setHeader(headers[i]!, headers[i + 1]!);
   }
+  // Finishing a span that does not record does nothing: no listener is needed to end it.
+  if (!span.isRecording) return;
   (req as Pending)[CLIENT_SPAN] = span;
   req.on('close', onClose);
 }

@@ -90,7 +90,8 @@ export function undiciRequestsIntegration(
     const span = startClientSpan(tracer, component, target, callerSpan(tracer, request));
     const headers = traceHeaders(tracer, span);
     for (let i = 0; i < headers.length; i += 2) setRequestHeader(request, headers[i]!, headers[i + 1]!);
-    pending.set(request, { span, statusCode: undefined });
+    // Finishing a span that does not record does nothing: it needs no entry to be ended by.
+    if (span.isRecording) pending.set(request, { span, statusCode: undefined });
   }
 
   function onHeaders(request: UndiciRequest, statusCode: number): void {

@@ -79,6 +79,29 @@ describe('global fetch', () => {
     for (let i = 0; i < 4; i++) assertPropagated(server.seen[i]!, spans[i]!);
   });
 
+  test('not sampled: headers with the sampled flag off and a span id of its own, no span reported', async () => {
+    const unsampled = createTestTracer({ sampler: { type: 'const', param: 0 } });
+    uninstallAllPatches();
+    installAllPatches({ tracer: unsampled.tracer, include: ['fetch'] });
+    try {
+      server.seen.length = 0;
+      const parent = unsampled.tracer.startSpan('parent');
+      await unsampled.tracer.withSpan(parent, () => fetch(`${server.origin}/ok`).then((r) => r.text()));
+      const [traceparent] = headerValues(server.seen[0]!, 'traceparent');
+      const [, traceId, spanId, flags] = traceparent!.split('-');
+      assert.equal(traceId, parent.context().toTraceId());
+      assert.equal(flags, '00');
+      assert.match(spanId!, /^[0-9a-f]{16}$/);
+      assert.notEqual(spanId, parent.context().toSpanId());
+      assert.equal(headerValues(server.seen[0]!, 'uber-trace-id').length, 1);
+      assert.equal(unsampled.tracer.stats().spansStarted, 2);
+      assert.deepEqual(unsampled.finishedSpans(), []);
+    } finally {
+      uninstallAllPatches();
+      installAllPatches({ tracer, include: ['fetch'] });
+    }
+  });
+
   test('keep-alive: sequential requests on reused connections end the right spans', async () => {
     reset();
     server.seen.length = 0;

@@ -158,6 +158,38 @@ describe('node:http client: every way a request can end finishes its span once',
 });
 
 describe('options', () => {
+  test('a request that is not sampled: headers with the sampled flag off, a span id of its own, no span reported', async () => {
+    const unsampled = createTestTracer({ sampler: { type: 'const', param: 0 } });
+    uninstallAllPatches();
+    installAllPatches({ tracer: unsampled.tracer, include: ['http-client'] });
+    try {
+      server.seen.length = 0;
+      const before = unsampled.tracer.stats();
+      let parentId = '';
+      let traceId = '';
+      await unsampled.tracer.startActiveSpan('parent', async (parent) => {
+        parentId = parent.context().toSpanId();
+        traceId = parent.context().toTraceId();
+        await settled(http.get(`${server.origin}/ok`, (res) => res.resume()));
+      });
+      const [traceparent] = headerValues(server.seen[0]!, 'traceparent');
+      const [uberTraceId] = headerValues(server.seen[0]!, 'uber-trace-id');
+      const [, headerTrace, spanId, flags] = traceparent!.split('-');
+      assert.equal(headerTrace, traceId);
+      assert.equal(flags, '00');
+      assert.notEqual(spanId, parentId, 'the client span has an id of its own');
+      assert.match(spanId!, /^[0-9a-f]{16}$/);
+      assert.equal(uberTraceId, `${traceId.replace(/^0{16}/, '')}:${spanId}:${parentId}:0`);
+      const after = unsampled.tracer.stats();
+      assert.equal(after.spansStarted - before.spansStarted, 2);
+      assert.equal(after.spansSampled - before.spansSampled, 0);
+      assert.deepEqual(unsampled.finishedSpans(), []);
+    } finally {
+      uninstallAllPatches();
+      installAllPatches({ tracer, include: ['http-client'] });
+    }
+  });
+
   test('ignoreUrls (prefix, exact path, RegExp) and errorOn4xx', async () => {
     uninstallAllPatches();
     installAllPatches({ tracer, include: ['http-client'], errorOn4xx: true, ignoreUrls: [`${server.origin}/health`, '/ready', /metrics$/] });
