@@ -12,7 +12,8 @@
 // ruler shows by how much. A second table
 // isolates the instrumentation's own CPU cost per node:http request without any I/O (requests made
 // with an agent that never connects, finished as if answered), which loopback wake-ups and other
-// processes cannot blur; its export row adds the CPU time of encoding and sending each 1000 spans.
+// processes cannot blur; its export row adds the CPU time of encoding and sending each 1000 spans,
+// and its unsampled row shows what most requests of a service sampling a fraction still pay.
 // A third table runs the uninstrumented and the traced (UDP export) client at the same time, both
 // on core 1, for `--pairs` rounds: whatever else slows the machine then slows both alike, and the
 // difference of their CPU time per request within a pair is the added cost (the same-time method
@@ -30,7 +31,7 @@ const self = fileURLToPath(import.meta.url);
 type ClientName = 'node:http' | 'fetch';
 // `spin1`: uninstrumented plus a calibrated 1 µs busy loop per request, the ruler: what 1 µs of
 // CPU in the client shows up as by this method (loopback wake-ups make it more than 1 µs).
-type Mode = 'off' | 'no-export' | 'udp' | 'spin1';
+type Mode = 'off' | 'unsampled' | 'no-export' | 'udp' | 'spin1';
 
 function spawnPinned(core: number | null, args: string[]): ReturnType<typeof spawn> {
   const command = [process.execPath, '--import', 'tsx', self, ...args];
@@ -138,6 +139,14 @@ async function measureClient(name: ClientName, mode: Mode, port: number, sinkPor
 
 // ---------------------------------------------------------------- no-I/O child
 
+type NoIoMode = Exclude<Mode, 'spin1'>;
+const NO_IO_LABELS: Record<NoIoMode, string> = {
+  off: 'uninstrumented',
+  unsampled: 'traced, sampler const 0 (trace headers still written)',
+  'no-export': 'traced, no export',
+  udp: 'traced, Jaeger UDP export',
+};
+
 async function measureWithoutIo(mode: Mode, sinkPort: number): Promise<void> {
   let flush = async (): Promise<void> => {};
   if (mode !== 'off') {
@@ -146,9 +155,9 @@ async function measureWithoutIo(mode: Mode, sinkPort: number): Promise<void> {
     const tracer = initTracer({
       serviceName: 'bench-client',
       global: false,
-      sampler: { type: 'const', param: 1 },
+      sampler: { type: 'const', param: mode === 'unsampled' ? 0 : 1 },
       reporter: { agentHost: '127.0.0.1', agentPort: sinkPort },
-    }, mode === 'no-export' ? { reporter: drop } : {});
+    }, mode === 'udp' ? {} : { reporter: drop });
     installAllPatches({ tracer, include: ['http-client'] });
     flush = () => tracer.flush();
   }
@@ -180,7 +189,7 @@ async function main(): Promise<void> {
   const server = spawnPinned(pinned ? 0 : null, ['--serve']);
   const { port, sinkPort } = JSON.parse(await firstLine(server)) as { port: number; sinkPort: number };
   const modes: Mode[] = ['off', 'no-export', 'udp', 'spin1'];
-  const noIoModes: Mode[] = ['off', 'no-export', 'udp'];
+  const noIoModes: NoIoMode[] = ['off', 'unsampled', 'no-export', 'udp'];
   const results = new Map<string, { wall: number[]; cpu: number[] }>();
   const pairResults = new Map<string, { base: number[]; added: number[] }>();
   try {
@@ -251,7 +260,7 @@ async function main(): Promise<void> {
   console.log(table(
     `node:http instrumentation CPU per request without I/O (median of ${rounds} processes × 41 samples of 1000 requests)`,
     ['mode', 'ns/request', 'added ns'],
-    (['off', 'no-export', 'udp'] as const).map((mode) => [mode === 'udp' ? 'traced, Jaeger UDP export' : mode === 'no-export' ? 'traced, no export' : 'uninstrumented', noIo(mode), noIo(mode) - noIo('off')]),
+    noIoModes.map((mode) => [NO_IO_LABELS[mode], noIo(mode), noIo(mode) - noIo('off')]),
   ));
 }
 
