@@ -1,6 +1,6 @@
 import { FLAG_DEBUG, FLAG_SAMPLED, SpanContext } from '../tracer/span-context.js';
 import type { TraceHeaders } from './carrier.js';
-import { readHexWords, traceIdHex } from './hex.js';
+import { headerValue, readHexWords } from './hex.js';
 import type { Propagator } from './propagator.js';
 
 // Zipkin B3, one header per field. An absent X-B3-Sampled (a deferred decision) reads as not
@@ -48,9 +48,9 @@ function extractContext(headers: TraceHeaders): SpanContext | null {
 }
 
 function inject(context: SpanContext, writes: string[]): void {
-  writes.push(TRACE_ID, traceIdHex(context.traceWords, context.toTraceId()), SPAN_ID, context.toSpanId());
-  const parent = context.parentSpanId();
-  if (parent !== null) writes.push(PARENT_SPAN_ID, parent);
+  writes.push(TRACE_ID, headerValue.start().traceId(context.traceWords, true).text());
+  writes.push(SPAN_ID, headerValue.start().word(context.spanIdHi).word(context.spanIdLo).text());
+  if (context.hasParent) writes.push(PARENT_SPAN_ID, headerValue.start().word(context.parentIdHi).word(context.parentIdLo).text());
   if (context.isDebug) writes.push(FLAGS, '1');
   else writes.push(SAMPLED, context.isSampled ? '1' : '0');
 }

@@ -1,6 +1,6 @@
 import { FLAG_DEBUG, FLAG_SAMPLED, SpanContext } from '../tracer/span-context.js';
 import type { TraceHeaders } from './carrier.js';
-import { readHexWords, traceIdHex } from './hex.js';
+import { headerValue, readHexWords } from './hex.js';
 import type { Propagator } from './propagator.js';
 import { readB3TraceId } from './b3-multi.js';
 
@@ -47,10 +47,10 @@ export function parseB3Single(text: string): SpanContext | null {
 }
 
 function inject(context: SpanContext, writes: string[]): void {
-  const sampled = context.isDebug ? 'd' : context.isSampled ? '1' : '0';
-  const parent = context.parentSpanId();
-  const value = `${traceIdHex(context.traceWords, context.toTraceId())}-${context.toSpanId()}-${sampled}`;
-  writes.push(B3, parent === null ? value : `${value}-${parent}`);
+  const value = headerValue.start().traceId(context.traceWords, true).ascii('-')
+    .word(context.spanIdHi).word(context.spanIdLo).ascii(context.isDebug ? '-d' : context.isSampled ? '-1' : '-0');
+  if (context.hasParent) value.ascii('-').word(context.parentIdHi).word(context.parentIdLo);
+  writes.push(B3, value.text());
 }
 
 export const b3SinglePropagator: Propagator = {

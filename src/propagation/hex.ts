@@ -66,11 +66,6 @@ export function parseHexByte(text: string, start: number, end: number, allowUppe
   return value;
 }
 
-/** 16 hex digits when the high 64 bits are zero (a 64-bit trace), else 32. */
-export function traceIdHex(traceWords: readonly number[], full: string): string {
-  return (traceWords[0]! | traceWords[1]!) === 0 ? full.slice(16) : full;
-}
-
 // Outgoing header values are written as bytes and read back as one flat string. A value built by
 // concatenating hex pieces is a tree of small strings that Node's header check (a RegExp) must
 // flatten first: for the two default trace headers that cost more than the formatting itself
@@ -102,7 +97,7 @@ class HeaderValueWriter {
     return this;
   }
 
-  /** 32 hex digits, or 16 when `trim64` and the high 64 bits are zero (as `traceIdHex`). */
+  /** 32 hex digits, or 16 when `trim64` and the high 64 bits are zero (a 64-bit trace). */
   traceId(words: readonly number[], trim64: boolean): this {
     if (!trim64 || (words[0]! | words[1]!) !== 0) this.word(words[0]!).word(words[1]!);
     return this.word(words[2]!).word(words[3]!);

@@ -153,8 +153,8 @@ describe('trace headers of random contexts', () => {
   // The injectors write ids as bytes; the context formats them by string concatenation. Both must
   // agree for every shape: 64- and 128-bit traces, roots and children, each flag combination,
   // words with the sign bit set and words that are zero.
-  test('uber-trace-id and traceparent match the context\'s own hex, for 3000 contexts', () => {
-    const { tracer } = createTestTracer({ propagators: ['jaeger', 'tracecontext'] });
+  test('uber-trace-id, traceparent and both B3 forms match the context\'s own hex, for 3000 contexts', () => {
+    const { tracer } = createTestTracer({ propagators: ['jaeger', 'tracecontext', 'b3', 'b3multi'] });
     const word = (): number => {
       const pick = Math.random();
       if (pick < 0.15) return 0;
@@ -173,6 +173,13 @@ describe('trace headers of random contexts', () => {
       const trace = traceWords[0] === 0 && traceWords[1] === 0 ? fullTrace.slice(16) : fullTrace;
       assert.equal(carrier['uber-trace-id'], `${trace}:${context.toSpanId()}:${context.parentSpanId() ?? '0'}:${flags.toString(16)}`);
       assert.equal(carrier.traceparent, `00-${fullTrace}-${context.toSpanId()}-${flags & 1 ? '01' : '00'}`);
+      const b3Sampled = flags & 2 ? 'd' : flags & 1 ? '1' : '0';
+      const parentHex = context.parentSpanId();
+      assert.equal(carrier.b3, `${trace}-${context.toSpanId()}-${b3Sampled}${parentHex === null ? '' : `-${parentHex}`}`);
+      assert.equal(carrier['x-b3-traceid'], trace);
+      assert.equal(carrier['x-b3-spanid'], context.toSpanId());
+      assert.equal(carrier['x-b3-parentspanid'], parentHex ?? undefined);
+      assert.equal(carrier[flags & 2 ? 'x-b3-flags' : 'x-b3-sampled'], flags & 2 ? '1' : b3Sampled);
     }
   });
 });
