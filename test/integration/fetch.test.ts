@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createTestTracer } from '../../src/testing/index.js';
 import type { SpanRecord } from '../../src/testing/index.js';
 import { installAllPatches, uninstallAllPatches } from '../../src/plugins/install.js';
-import { headerValues, startHttpServer, waitForSpans } from './http-client-servers.js';
+import { headerValues, startHttpServer, waitForSpans, withPatches } from './http-client-servers.js';
 import type { SeenRequest, TestServer } from './http-client-servers.js';
 
 // Node's global fetch: its bundled undici (6.x on Node 20, 7.x on Node 24).
@@ -81,9 +81,7 @@ describe('global fetch', () => {
 
   test('not sampled: headers with the sampled flag off and a span id of its own, no span reported', async () => {
     const unsampled = createTestTracer({ sampler: { type: 'const', param: 0 } });
-    uninstallAllPatches();
-    installAllPatches({ tracer: unsampled.tracer, include: ['fetch'] });
-    try {
+    await withPatches({ tracer: unsampled.tracer, include: ['fetch'] }, { tracer, include: ['fetch'] }, async () => {
       server.seen.length = 0;
       const parent = unsampled.tracer.startSpan('parent');
       await unsampled.tracer.withSpan(parent, () => fetch(`${server.origin}/ok`).then((r) => r.text()));
@@ -96,10 +94,7 @@ describe('global fetch', () => {
       assert.equal(headerValues(server.seen[0]!, 'uber-trace-id').length, 1);
       assert.equal(unsampled.tracer.stats().spansStarted, 2);
       assert.deepEqual(unsampled.finishedSpans(), []);
-    } finally {
-      uninstallAllPatches();
-      installAllPatches({ tracer, include: ['fetch'] });
-    }
+    });
   });
 
   test('keep-alive: sequential requests on reused connections end the right spans', async () => {

@@ -6,7 +6,7 @@ import { createTestTracer } from '../../src/testing/index.js';
 import type { SpanRecord } from '../../src/testing/index.js';
 import { installAllPatches, uninstallAllPatches } from '../../src/plugins/install.js';
 import { markInternal } from '../../src/tracer/internal-requests.js';
-import { headerValues, startHttpServer, waitForSpans } from './http-client-servers.js';
+import { headerValues, startHttpServer, waitForSpans, withPatches } from './http-client-servers.js';
 import type { TestServer } from './http-client-servers.js';
 
 const { tracer, finishedSpans, reset } = createTestTracer();
@@ -160,9 +160,7 @@ describe('node:http client: every way a request can end finishes its span once',
 describe('options', () => {
   test('a request that is not sampled: headers with the sampled flag off, a span id of its own, no span reported', async () => {
     const unsampled = createTestTracer({ sampler: { type: 'const', param: 0 } });
-    uninstallAllPatches();
-    installAllPatches({ tracer: unsampled.tracer, include: ['http-client'] });
-    try {
+    await withPatches({ tracer: unsampled.tracer, include: ['http-client'] }, { tracer, include: ['http-client'] }, async () => {
       server.seen.length = 0;
       const before = unsampled.tracer.stats();
       let parentId = '';
@@ -184,16 +182,12 @@ describe('options', () => {
       assert.equal(after.spansStarted - before.spansStarted, 2);
       assert.equal(after.spansSampled - before.spansSampled, 0);
       assert.deepEqual(unsampled.finishedSpans(), []);
-    } finally {
-      uninstallAllPatches();
-      installAllPatches({ tracer, include: ['http-client'] });
-    }
+    });
   });
 
   test('ignoreUrls (prefix, exact path, RegExp) and errorOn4xx', async () => {
-    uninstallAllPatches();
-    installAllPatches({ tracer, include: ['http-client'], errorOn4xx: true, ignoreUrls: [`${server.origin}/health`, '/ready', /metrics$/] });
-    try {
+    const ignoring = { tracer, include: ['http-client'], errorOn4xx: true, ignoreUrls: [`${server.origin}/health`, '/ready', /metrics$/] };
+    await withPatches(ignoring, { tracer, include: ['http-client'] }, async () => {
       reset();
       server.seen.length = 0;
       for (const path of ['/health/live', '/ready', '/ready?full=1', '/app/metrics', '/ok?status=404']) {
@@ -203,9 +197,6 @@ describe('options', () => {
       assert.equal(span.tags['http.url'], `${server.origin}/ok?status=404`);
       assert.equal(span.tags.error, true);
       assert.deepEqual(server.seen.map((r) => headerValues(r, 'traceparent').length), [0, 0, 0, 0, 1]);
-    } finally {
-      uninstallAllPatches();
-      installAllPatches({ tracer, include: ['http-client'] });
-    }
+    });
   });
 });

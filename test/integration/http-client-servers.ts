@@ -3,6 +3,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { installAllPatches, uninstallAllPatches } from '../../src/plugins/install.js';
+import type { InstrumentationOptions } from '../../src/plugins/integration.js';
 import { selfSignedCertificate } from '../support/https-cert.js';
 
 export interface SeenRequest {
@@ -102,5 +104,17 @@ export async function waitForSpans<T>(finished: () => T[], count: number, timeou
     if (spans.length >= count) return spans;
     if (Date.now() > deadline) throw new Error(`expected ${count} finished spans, got ${spans.length}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Runs `fn` with the patches `options` install, then puts back the ones `restore` installs. */
+export async function withPatches(options: InstrumentationOptions, restore: InstrumentationOptions, fn: () => Promise<void>): Promise<void> {
+  uninstallAllPatches();
+  installAllPatches(options);
+  try {
+    await fn();
+  } finally {
+    uninstallAllPatches();
+    installAllPatches(restore);
   }
 }
