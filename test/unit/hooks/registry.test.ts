@@ -43,7 +43,7 @@ describe('module registry', () => {
     const source = `const lib = require('axios');
       const { hookModules } = require(${JSON.stringify(fileURLToPath(new URL('../../../src/hooks/registry.ts', import.meta.url)))});
       let calls = 0;
-      hookModules(['axios'], (exports) => { calls++; exports.hookedByRegistry = true; });
+      hookModules([{ name: 'axios', versions: '*', patch: (exports) => { calls++; exports.hookedByRegistry = true; } }], () => {});
       console.log(JSON.stringify({ hooked: lib.hookedByRegistry === true, calls }));`;
     assert.deepEqual(await app(source, 'commonjs', '', false), { hooked: true, calls: 1 });
   });
