@@ -1,4 +1,4 @@
-import type { Logger, Reporter } from '../tracer/types.js';
+import type { Reporter } from '../tracer/types.js';
 import type { ResolvedReporterConfig } from '../config/resolve.js';
 import type { Exporter, ExporterContext } from './exporter.js';
 import { BatchingReporter } from './batching-reporter.js';
@@ -10,12 +10,6 @@ import { OtlpHttpExporter } from './otlp-http.js';
 import { TeeExporter } from './tee.js';
 
 export type { ReporterStats } from './batching-reporter.js';
-
-export interface ReporterContext {
-  serviceName: string;
-  processTags: Readonly<Record<string, string | number | boolean>>;
-  logger: Logger;
-}
 
 function primaryExporter(config: ResolvedReporterConfig, context: ExporterContext): Exporter | null {
   switch (config.exporter) {
@@ -53,7 +47,7 @@ function primaryExporter(config: ResolvedReporterConfig, context: ExporterContex
  * The tracer's reporter for a resolved config: a bounded, batching queue in front of the chosen
  * exporter, plus the console when `logSpans` is set. Exporter `none` reports nothing.
  */
-export function createReporter(config: ResolvedReporterConfig, context: ReporterContext): Reporter {
+export function createReporter(config: ResolvedReporterConfig, context: ExporterContext): Reporter {
   const primary = primaryExporter(config, context);
   const logToConsole = config.logSpans && config.exporter !== 'console';
   const exporter = primary === null
