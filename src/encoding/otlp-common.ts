@@ -47,7 +47,7 @@ export const VALUE_DOUBLE = 4;
 export const VALUE_BYTES = 5;
 export const VALUE_ARRAY = 6;
 /** Anything else, sent as its string form (see `stringifyValue`). */
-export const VALUE_OTHER = 7;
+const VALUE_OTHER = 7;
 
 const TWO_POW_63 = 9223372036854775808;
 const INT64_MIN = -(2n ** 63n);

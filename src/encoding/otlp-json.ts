@@ -141,7 +141,7 @@ function jsonSpan(span: FinishedSpan): object {
 }
 
 /** The request as a plain object (what `encodeOtlpJson` serialises). */
-export function otlpJsonRequest(spans: readonly FinishedSpan[], process: OtlpProcess): object {
+function otlpJsonRequest(spans: readonly FinishedSpan[], process: OtlpProcess): object {
   const resource = resourceAttributes(process).map(([key, value]) => keyValue(key, value)!);
   return {
     resourceSpans: [{

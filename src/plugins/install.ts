@@ -113,17 +113,17 @@ export function uninstallAllPatches(): void {
 }
 
 /** Names of the integrations that are on. */
-export function installed(): string[] {
+function installed(): string[] {
   return [...state.enabled.keys()];
 }
 
 /** Names of every integration this version has. */
-export function available(): string[] {
+function available(): string[] {
   return integrations.map((integration) => integration.name);
 }
 
 /** Turns one integration on (again, even after a fault); false when its library is not installed. */
-export function install(name: string, options: InstrumentationOptions = {}): boolean {
+function install(name: string, options: InstrumentationOptions = {}): boolean {
   const integration = byName(name);
   if (integration === undefined) throw new TypeError(`unknown integration ${JSON.stringify(name)} (available: ${available().join(', ')})`);
   state.context ??= createContext(options);
@@ -132,7 +132,7 @@ export function install(name: string, options: InstrumentationOptions = {}): boo
 }
 
 /** Turns one integration off. */
-export function uninstall(name: string): void {
+function uninstall(name: string): void {
   disable(name);
 }
 

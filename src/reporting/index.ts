@@ -9,8 +9,6 @@ import { NoneReporter } from './none.js';
 import { OtlpHttpExporter } from './otlp-http.js';
 import { TeeExporter } from './tee.js';
 
-export type { ReporterStats } from './batching-reporter.js';
-
 function primaryExporter(config: ResolvedReporterConfig, context: ExporterContext): Exporter | null {
   switch (config.exporter) {
     case 'jaeger-udp':
