@@ -4,8 +4,10 @@
 // 1. Forbidden imports: each folder of src/ may import only the folders listed in LAYERS
 //    (the arrows of docs/DESIGN.md), and encoders never the concrete Span or Tracer.
 // 2. Unused exports: every name a src/ file exports is imported somewhere (src/, test/, bench/,
-//    examples/), or is public (exported by an entry point named in package.json). A type that an
-//    exported signature of its own file uses counts as used: it is part of that signature.
+//    examples/), or is public (exported by an entry point named in package.json). A name its own
+//    file uses counts as used (knip's `ignoreExportsUsedInFile`): exporting it is a choice of
+//    surface, not dead code; and a type-only re-export (`export type { … } from`) costs nothing
+//    at run time. What is left is code nobody runs.
 // Exits 1 and lists every finding.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -74,7 +76,6 @@ function scan(file) {
   const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const imports = []; // { target, names: string[] | '*', typeOnly, line }
   const exports = new Map(); // name → line
-  const types = new Set(); // exported names that are interfaces or type aliases
   const lineOf = (node) => sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
   const visit = (node) => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -91,7 +92,7 @@ function scan(file) {
       if (node.exportClause && ts.isNamedExports(node.exportClause)) {
         const names = [];
         for (const element of node.exportClause.elements) {
-          exports.set(element.name.text, lineOf(element));
+          if (!(node.moduleSpecifier && (node.isTypeOnly || element.isTypeOnly))) exports.set(element.name.text, lineOf(element));
           names.push((element.propertyName ?? element.name).text);
         }
         if (node.moduleSpecifier) imports.push({ target, specifier: node.moduleSpecifier.text, names, line: lineOf(node), reexport: true });
@@ -105,7 +106,6 @@ function scan(file) {
       if (ts.isVariableStatement(node)) {
         for (const declaration of node.declarationList.declarations) if (ts.isIdentifier(declaration.name)) exports.set(declaration.name.text, lineOf(node));
       } else if (node.name && ts.isIdentifier(node.name)) {
-        if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) types.add(node.name.text);
         const isDefault = (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
         exports.set(isDefault ? 'default' : node.name.text, lineOf(node));
       }
@@ -119,7 +119,7 @@ function scan(file) {
     imports.push({ target, names: '*', line: 0 });
   }
   const usedInFile = (name) => (text.match(new RegExp(`\\b${name}\\b`, 'g')) ?? []).length > 1;
-  return { imports, exports, typeUsedInFile: (name) => types.has(name) && usedInFile(name) };
+  return { imports, exports, usedInFile };
 }
 
 /** src files that package.json publishes (exports map and bin): their exports are public. */
@@ -187,9 +187,9 @@ for (const file of srcFiles) {
   if (entries.has(file)) continue;
   const names = used.get(file);
   if (names === '*') continue;
-  const { exports, typeUsedInFile } = scanned.get(file);
+  const { exports, usedInFile } = scanned.get(file);
   for (const [name, line] of exports) {
-    if (names?.has(name) || typeUsedInFile(name)) continue;
+    if (names?.has(name) || usedInFile(name)) continue;
     findings.push(`${rel(file)}:${line}: export ${name} is used nowhere (remove it, or the export keyword)`);
   }
 }

@@ -43,7 +43,7 @@ export interface ResolvedConfig {
   limits: SpanLimits;
 }
 
-const DEFAULT_PROPAGATORS: readonly PropagatorName[] = ['jaeger', 'tracecontext', 'baggage'];
+export const DEFAULT_PROPAGATORS: readonly PropagatorName[] = ['jaeger', 'tracecontext', 'baggage'];
 
 /** Layers `override` over `base` one level deep (sampler, reporter, tags, limits are merged). */
 export function mergeConfig(base: TracingConfig, override: TracingConfig): TracingConfig {

@@ -113,17 +113,17 @@ export function uninstallAllPatches(): void {
 }
 
 /** Names of the integrations that are on. */
-function installed(): string[] {
+export function installed(): string[] {
   return [...state.enabled.keys()];
 }
 
 /** Names of every integration this version has. */
-function available(): string[] {
+export function available(): string[] {
   return integrations.map((integration) => integration.name);
 }
 
 /** Turns one integration on (again, even after a fault); false when its library is not installed. */
-function install(name: string, options: InstrumentationOptions = {}): boolean {
+export function install(name: string, options: InstrumentationOptions = {}): boolean {
   const integration = byName(name);
   if (integration === undefined) throw new TypeError(`unknown integration ${JSON.stringify(name)} (available: ${available().join(', ')})`);
   state.context ??= createContext(options);
@@ -132,7 +132,7 @@ function install(name: string, options: InstrumentationOptions = {}): boolean {
 }
 
 /** Turns one integration off. */
-function uninstall(name: string): void {
+export function uninstall(name: string): void {
   disable(name);
 }
 

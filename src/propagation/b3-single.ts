@@ -22,7 +22,7 @@ function flagsOf(text: string, start: number, end: number): number {
   }
 }
 
-function parseB3Single(text: string): SpanContext | null {
+export function parseB3Single(text: string): SpanContext | null {
   if (text.length > MAX_LENGTH) return null;
   const traceEnd = text.indexOf('-');
   const spanEnd = traceEnd < 0 ? -1 : text.indexOf('-', traceEnd + 1);

@@ -23,7 +23,7 @@ function ourFlags(jaegerFlags: number): number {
 }
 
 /** Parses an `uber-trace-id` value; null when malformed or when the trace or span id is zero. */
-function parseUberTraceId(value: string): SpanContext | null {
+export function parseUberTraceId(value: string): SpanContext | null {
   if (value.length > MAX_TRACE_ID_HEADER) return null;
   const text = percentDecode(value);
   if (text === null) return null;

@@ -21,7 +21,7 @@ function isOws(code: number): boolean {
 }
 
 /** Parses a `traceparent` value; null when malformed, version ff, or an id is all zeros. */
-function parseTraceparent(value: string): SpanContext | null {
+export function parseTraceparent(value: string): SpanContext | null {
   if (value.length < VERSION_00_LENGTH || value.length > MAX_TRACEPARENT) return null;
   const text = isOws(value.charCodeAt(0)) || isOws(value.charCodeAt(value.length - 1)) ? value.trim() : value;
   const version = parseHexByte(text, 0, 2, false);
@@ -41,7 +41,7 @@ function parseTraceparent(value: string): SpanContext | null {
 }
 
 /** The `tracestate` to carry on, or null when absent, too large or not sendable as a header. */
-function readTraceState(headers: TraceHeaders): string | null {
+export function readTraceState(headers: TraceHeaders): string | null {
   const value = headers.tracestate;
   if (value === undefined || value.length === 0 || value.length > MAX_TRACESTATE || !HEADER_SAFE.test(value)) return null;
   return value;

@@ -1,4 +1,4 @@
-import type { Reporter } from '../tracer/types.js';
+import type { Logger, Reporter } from '../tracer/types.js';
 import type { ResolvedReporterConfig } from '../config/resolve.js';
 import type { Exporter, ExporterContext } from './exporter.js';
 import { BatchingReporter } from './batching-reporter.js';
@@ -8,6 +8,14 @@ import { JaegerUdpExporter } from './jaeger-udp.js';
 import { NoneReporter } from './none.js';
 import { OtlpHttpExporter } from './otlp-http.js';
 import { TeeExporter } from './tee.js';
+
+export type { ReporterStats } from './batching-reporter.js';
+
+export interface ReporterContext {
+  serviceName: string;
+  processTags: Readonly<Record<string, string | number | boolean>>;
+  logger: Logger;
+}
 
 function primaryExporter(config: ResolvedReporterConfig, context: ExporterContext): Exporter | null {
   switch (config.exporter) {
@@ -45,7 +53,7 @@ function primaryExporter(config: ResolvedReporterConfig, context: ExporterContex
  * The tracer's reporter for a resolved config: a bounded, batching queue in front of the chosen
  * exporter, plus the console when `logSpans` is set. Exporter `none` reports nothing.
  */
-export function createReporter(config: ResolvedReporterConfig, context: ExporterContext): Reporter {
+export function createReporter(config: ResolvedReporterConfig, context: ReporterContext): Reporter {
   const primary = primaryExporter(config, context);
   const logToConsole = config.logSpans && config.exporter !== 'console';
   const exporter = primary === null
