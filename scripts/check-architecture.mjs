@@ -24,12 +24,16 @@ const LAYERS = {
   propagation: ['config', 'tracer'],
   encoding: ['tracer'],
   reporting: ['config', 'encoding', 'tracer'],
-  config: ['propagation', 'reporting', 'sampling', 'tracer'],
+  // jaeger-client/ (issue 18's compatible API) and config/ import each other: listed as they are.
+  config: ['jaeger-client', 'propagation', 'reporting', 'sampling', 'tracer'],
+  'jaeger-client': ['config', 'propagation', 'reporting', 'sampling', 'tracer'],
   semantics: ['tracer'],
   hooks: [],
   plugins: ['hooks', 'semantics', 'tracer'],
   server: ['config', 'propagation', 'semantics', 'tracer'],
   testing: ['config', 'reporting', 'tracer'],
+  // The viewer decodes what the exporters send; hooks/ only for own-url.ts.
+  viewer: ['config', 'encoding', 'hooks', 'propagation', 'reporting', 'tracer'],
 };
 /** Leaf files at the top of src/ that any layer may import. */
 const SHARED = ['version.ts'];

@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import * as nodeModule from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import * as iitm from 'import-in-the-middle';
 import * as ritm from 'require-in-the-middle';
+import { ownUrl } from './own-url.js';
 import { satisfies } from './semver-range.js';
 
 /** The copy of a package that is loading. */
@@ -46,32 +46,6 @@ export interface ModuleHookEntry {
 export interface ModuleHook {
   /** Stops hooking new loads and undoes every patch made, latest first. */
   unhook(): void;
-}
-
-// The file: URL of this package's own code, the parent Node resolves import-in-the-middle's loader
-// from. The same source is compiled to ESM and CommonJS, and `import.meta` does not exist in
-// CommonJS, so: `__filename` where CommonJS defines it, else the file named by our own stack frame.
-function fileOfThisFrame(): string | undefined {
-  const limit = Error.stackTraceLimit;
-  const prepare = Error.prepareStackTrace;
-  try {
-    Error.stackTraceLimit = 1;
-    Error.prepareStackTrace = (_error, callSites) => callSites;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder);
-    const callSites = holder.stack as NodeJS.CallSite[] | undefined;
-    return callSites?.[0]?.getFileName() ?? undefined;
-  } finally {
-    Error.prepareStackTrace = prepare;
-    Error.stackTraceLimit = limit;
-  }
-}
-
-/** A file: URL inside this package (this very file), or undefined if it cannot be known. */
-function ownUrl(): string | undefined {
-  const file = typeof __filename === 'string' ? __filename : fileOfThisFrame();
-  if (file === undefined) return undefined;
-  return file.startsWith('file:') ? file : pathToFileURL(file).href;
 }
 
 const LOADER = Symbol.for('opentracing-async-instrumentation.importLoader');
