@@ -16,6 +16,8 @@ export interface ResolvedSamplerConfig {
 
 export interface ResolvedReporterConfig {
   exporter: ExporterName;
+  /** More exporters that get every span too (a list in `reporter.exporter`). */
+  alsoExportTo: ExporterName[];
   /** Also print finished traces to stderr (jaeger-client's logSpans). */
   logSpans: boolean;
   agentHost: string;
@@ -88,7 +90,9 @@ export function resolveConfig(config: TracingConfig): ResolvedConfig {
   const reporter = config.reporter ?? {};
   const type = sampler.type ?? 'const';
   const managerHostPort = sampler.hostPort ?? `${sampler.host ?? '127.0.0.1'}:${sampler.port ?? 5778}`;
-  const exporter: ExporterName = reporter.exporter ??
+  const listed = typeof reporter.exporter === 'string' ? [reporter.exporter] : [...new Set(reporter.exporter ?? [])];
+  const exporters = listed.length > 1 ? listed.filter((name) => name !== 'none') : listed;
+  const exporter: ExporterName = exporters[0] ??
     (reporter.collectorEndpoint !== undefined ? 'jaeger-http' : reporter.otlpEndpoint !== undefined ? 'otlp' : 'jaeger-udp');
   return {
     serviceName: config.serviceName ?? 'unknown_service:node',
@@ -103,6 +107,7 @@ export function resolveConfig(config: TracingConfig): ResolvedConfig {
     },
     reporter: {
       exporter,
+      alsoExportTo: exporters.slice(1),
       logSpans: reporter.logSpans ?? false,
       agentHost: reporter.agentHost ?? '127.0.0.1',
       agentPort: reporter.agentPort ?? (exporter === 'jaeger-udp-binary' ? 6832 : 6831),
