@@ -190,7 +190,7 @@ export class Tracer extends opentracing.Tracer {
     const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
     if (typeof fn !== 'function') {
       // Nothing to run: reported (once) rather than thrown into the caller.
-      this.faults.report('startActiveSpan', new TypeError('startActiveSpan: the last argument must be a function'));
+      this.faults.report('startActiveSpan', new TypeError('the last argument must be a function'));
       return undefined as T;
     }
     const options = typeof optionsOrFn === 'function' ? undefined : optionsOrFn;
@@ -207,7 +207,7 @@ export class Tracer extends opentracing.Tracer {
   /** Runs `fn` with `span` active (null: with no active span), without finishing it. */
   withSpan<T>(span: Span | null, fn: () => T): T {
     if (typeof fn !== 'function') {
-      this.faults.report('withSpan', new TypeError('withSpan: the second argument must be a function'));
+      this.faults.report('withSpan', new TypeError('the second argument must be a function'));
       return undefined as T;
     }
     // Only a span becomes active (activeSpan() and every child read its context).
