@@ -22,6 +22,8 @@ export interface ResolvedReporterConfig {
   logSpans: boolean;
   agentHost: string;
   agentPort: number;
+  /** Neither an exporter nor an agent address was configured: spans go to the default UDP agent. */
+  defaultAgent: boolean;
   collectorEndpoint: string | undefined;
   username: string | undefined;
   password: string | undefined;
@@ -111,6 +113,7 @@ export function resolveConfig(config: TracingConfig): ResolvedConfig {
       logSpans: reporter.logSpans ?? false,
       agentHost: reporter.agentHost ?? '127.0.0.1',
       agentPort: reporter.agentPort ?? (exporter === 'jaeger-udp-binary' ? 6832 : 6831),
+      defaultAgent: exporters.length === 0 && exporter === 'jaeger-udp' && reporter.agentHost === undefined && reporter.agentPort === undefined,
       collectorEndpoint: reporter.collectorEndpoint,
       username: reporter.username,
       password: reporter.password,

@@ -150,7 +150,7 @@ export class HttpPoster {
   }
 
   private fault(kind: string, detail: string): void {
-    this.faults.report(`${this.label} ${kind}`, new Error(`${this.label}: POST ${this.where} ${detail}`));
+    this.faults.note(`${this.label} ${kind}`, `${this.label}: POST ${this.where} ${detail}`);
   }
 
   private open(body: PostBody, contentType: string): http.ClientRequest | null {

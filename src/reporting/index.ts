@@ -27,6 +27,8 @@ function exporterFor(name: ExporterName, config: ResolvedReporterConfig, context
         port: config.agentPort,
         maxPacketSize: config.maxPacketSize,
         protocol: name === 'jaeger-udp' ? 'compact' : 'binary',
+        // Test runs (NODE_ENV=test) that leave the exporter at its default are not told about it.
+        defaultAgent: config.defaultAgent && process.env['NODE_ENV'] !== 'test',
       }, context);
     case 'jaeger-http':
       return new JaegerHttpExporter({

@@ -16,6 +16,11 @@ export interface JaegerUdpOptions {
   maxPacketSize: number;
   /** `compact` for the agent's port 6831, `binary` for 6832. */
   protocol: 'compact' | 'binary';
+  /**
+   * The agent address is the default and nothing else was configured: when nobody listens there,
+   * say once, plainly, that spans go nowhere and how to change that.
+   */
+  defaultAgent?: boolean;
 }
 
 /** How long `shutdown` waits for datagrams still being handed to the kernel. */
@@ -86,7 +91,7 @@ export class JaegerUdpExporter implements Exporter {
     return new Promise((resolve) => {
       try {
         socket.send(batch.parts, (error) => {
-          if (error) this.faults.report(`jaeger-udp send ${(error as NodeJS.ErrnoException).code ?? ''}`, error);
+          if (error) this.reportSendError(error as NodeJS.ErrnoException);
           resolve(!error);
         });
       } catch (error) {
@@ -94,6 +99,19 @@ export class JaegerUdpExporter implements Exporter {
         resolve(false);
       }
     });
+  }
+
+  private reportNoAgent(): void {
+    const { host, port } = this.options;
+    this.faults.note('jaeger-udp no agent', `no Jaeger agent is listening on ${host}:${port} (UDP), the default destination: ` +
+      'spans are being dropped. Start Jaeger (see "Run Jaeger locally" in the README), point JAEGER_AGENT_HOST/PORT at ' +
+      'yours, or choose an exporter with OTEL_TRACES_EXPORTER (otlp, console, none).');
+  }
+
+  private reportSendError(error: NodeJS.ErrnoException): void {
+    const { host, port } = this.options;
+    if (error.code === 'ECONNREFUSED' && this.options.defaultAgent === true) return this.reportNoAgent();
+    this.faults.note(`jaeger-udp send ${error.code ?? ''}`, `jaeger-udp: send to ${host}:${port} failed: ${error.code ?? error.message}`);
   }
 
   private connect(): Promise<dgram.Socket | null> {
@@ -113,7 +131,13 @@ export class JaegerUdpExporter implements Exporter {
       const { host, port } = this.options;
       try {
         const socket = dgram.createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
-        socket.on('error', (error) => this.faults.report('jaeger-udp socket', error));
+        // On a connected socket the kernel's ICMP "port unreachable" for a datagram comes back as
+        // an ECONNREFUSED error event moments after the send: detected on the first real batch,
+        // with no probe datagram and no delay at startup.
+        socket.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ECONNREFUSED' && this.options.defaultAgent === true) this.reportNoAgent();
+          else this.faults.report('jaeger-udp socket', error);
+        });
         socket.unref();
         socket.connect(port, host, (error?: Error) => {
           if (error) this.faults.report('jaeger-udp connect', error);

@@ -89,7 +89,7 @@ describe('config: numeric strings accepted, unknown keys warned once with the ne
   test('misspelled keys: one warning naming each and its nearest known key', () => {
     const warnings: string[] = [];
     initTracer({ ...quiet, reporter: { exporter: 'none', agentHostt: 'x' }, samplr: {}, limits: { maxTag: 3 } } as unknown as TracingConfig,
-      { logger: { warn: (m) => warnings.push(m) }, loger: {} } as unknown as TracerOptions);
+      { logger: { warn: (m: string) => warnings.push(m) }, loger: {} } as unknown as TracerOptions);
     assert.equal(warnings.length, 1);
     const [warning] = warnings;
     assert.match(warning!, /ignoring unknown options:/);
