@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { FaultLog } from '../tracer/logger.js';
 import { markInternal } from '../tracer/internal-requests.js';
 import type { ExportTracker } from './export-tracking.js';
+import { postSync } from './post-sync.js';
 
 export interface HttpPostOptions {
   /** Sent with every request; values are never logged. */
@@ -134,6 +135,21 @@ export class HttpPoster {
       await delay(retryAfter ?? this.options.retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2));
       if (this.retriesStopped) return false;
     }
+  }
+
+  /**
+   * One attempt that completes before returning (a child process sends it), for a process about to
+   * end; at most `timeoutMs`, and at most 2 s. False on any failure, which is logged once.
+   */
+  postSync(body: PostBody, contentType: string): boolean {
+    const { hostname, port, path, headers } = this.requestOptions;
+    const host = hostname!.includes(':') ? `[${hostname!}]` : hostname!;
+    const url = `${this.transport === https ? 'https' : 'http'}://${host}${port ? `:${String(port)}` : ''}${path ?? '/'}`;
+    const bytes = body instanceof Uint8Array ? body : Buffer.concat(body as Uint8Array[]);
+    const sent = postSync(url, { ...headers as Record<string, string>, 'Content-Type': contentType }, bytes,
+      Math.min(this.options.timeoutMs, SHUTDOWN_WAIT_MS));
+    if (!sent) this.fault('sync', 'failed while the process was ending');
+    return sent;
   }
 
   /**

@@ -55,6 +55,29 @@ export class JaegerUdpExporter implements Exporter {
     return this.exports.run(spans, this.send);
   }
 
+  /** Connects ahead of the first export, so that a crash before it can still send (see exportSync). */
+  prepare(): void {
+    void this.connect();
+  }
+
+  /**
+   * On a connected socket, `send` reaches the kernel before it returns (libuv writes at once when
+   * nothing is queued ahead): the datagrams leave even though the process ends right after.
+   */
+  exportSync(spans: readonly Span[]): void {
+    if (this.exports.closed) return;
+    const socket = this.connected ?? this.connectNow();
+    if (socket === null) return;
+    const packed = packSpans(this.format, spans, this.options.maxPacketSize);
+    for (const batch of packed.batches) {
+      try {
+        socket.send(batch.parts);
+      } catch (error) {
+        this.faults.report('jaeger-udp send', error);
+      }
+    }
+  }
+
   async shutdown(): Promise<void> {
     if (this.exports.closed) return;
     await this.exports.close(SHUTDOWN_WAIT_MS);
@@ -114,6 +137,26 @@ export class JaegerUdpExporter implements Exporter {
     this.faults.note(`jaeger-udp send ${error.code ?? ''}`, `jaeger-udp: send to ${host}:${port} failed: ${error.code ?? error.message}`);
   }
 
+  /**
+   * A socket connected before this returns, for an address given as an IP (with a lookup that
+   * answers at once, dgram binds and connects synchronously); null for a host name, which needs DNS.
+   */
+  private connectNow(): dgram.Socket | null {
+    const { host, port } = this.options;
+    const family = isIP(host);
+    if (family === 0) return null;
+    try {
+      const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup });
+      socket.on('error', (error) => this.faults.report('jaeger-udp socket', error));
+      socket.unref();
+      socket.connect(port, host);
+      return socket;
+    } catch (error) {
+      this.faults.report('jaeger-udp connect', error);
+      return null;
+    }
+  }
+
   private connect(): Promise<dgram.Socket | null> {
     if (this.socket === null) {
       const attempt = this.openSocket();
@@ -155,6 +198,11 @@ export class JaegerUdpExporter implements Exporter {
       }
     });
   }
+}
+
+/** dns.lookup's signature, for an address that is already an IP: answers synchronously. */
+function literalLookup(address: string, _options: unknown, callback: (error: null, address: string, family: number) => void): void {
+  callback(null, address, isIP(address));
 }
 
 function closeQuietly(socket: dgram.Socket): void {

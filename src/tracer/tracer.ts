@@ -293,6 +293,19 @@ export class Tracer extends opentracing.Tracer {
     }
   }
 
+  /**
+   * @internal For a process about to end (uncaught exception, `process.exit()`): hands what is
+   * queued to the exporter before returning. Never throws.
+   */
+  _flushSync(): void {
+    if (this._closed) return;
+    try {
+      this._reporter.flushSync?.();
+    } catch (error) {
+      this.faults.report('flush', error);
+    }
+  }
+
   get isClosed(): boolean {
     return this._closed;
   }
