@@ -11,8 +11,9 @@ export interface InstrumentationEnv {
 }
 
 /**
- * Comma-separated lists; an item written `/.../flags` is a RegExp, anything else a string matched
- * as `installAllPatches` documents. A bad item or value is reported once per variable and skipped.
+ * Comma-separated lists; an item starting with `^` is a RegExp (paths start with `/` and URLs with
+ * a scheme, so nothing else is mistaken for one), anything else a string matched as
+ * `installAllPatches` documents. A bad item or value is reported once per variable and skipped.
  */
 export function instrumentationFromEnv(env: Env, logger: Logger): InstrumentationEnv {
   const out: InstrumentationEnv = {};
@@ -26,14 +27,13 @@ export function instrumentationFromEnv(env: Env, logger: Logger): Instrumentatio
     const bad: string[] = [];
     for (const raw of value.split(',')) {
       const item = raw.trim();
-      const regexp = /^\/(.+)\/([a-z]*)$/.exec(item);
       if (item === '') continue;
-      if (regexp === null) {
+      if (!item.startsWith('^')) {
         list.push(item);
         continue;
       }
       try {
-        list.push(new RegExp(regexp[1]!, regexp[2]));
+        list.push(new RegExp(item));
       } catch {
         bad.push(item);
       }
