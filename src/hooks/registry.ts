@@ -10,8 +10,8 @@ import { createRequire, isBuiltin } from 'node:module';
 import * as nodeModule from 'node:module';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import * as iitm from 'import-in-the-middle';
-import * as ritm from 'require-in-the-middle';
+import type * as Iitm from 'import-in-the-middle';
+import type * as Ritm from 'require-in-the-middle';
 import { ownUrl } from './own-url.js';
 import { satisfies } from './semver-range.js';
 
@@ -48,6 +48,17 @@ export interface ModuleHook {
   unhook(): void;
 }
 
+// The module-hook libraries are loaded on first use: a process whose app has none of the hooked
+// packages never pays for them (require-in-the-middle and its `debug` dependency, import-in-the-
+// middle): a few milliseconds of every preloaded process's start.
+let ownRequire: NodeJS.Require | undefined;
+function load<T>(name: string): T {
+  ownRequire ??= createRequire(ownUrl() ?? path.join(process.cwd(), 'index.js'));
+  return ownRequire(name) as T;
+}
+const iitm = (): typeof Iitm => load<typeof Iitm>('import-in-the-middle');
+const ritm = (): typeof Ritm => load<typeof Ritm>('require-in-the-middle');
+
 const LOADER = Symbol.for('opentracing-async-instrumentation.importLoader');
 type LoaderHolder = { [LOADER]?: 'registered' | 'unavailable' };
 
@@ -67,7 +78,7 @@ function ensureImportLoader(modules: readonly string[]): boolean {
     holder[LOADER] = 'unavailable';
     return false;
   }
-  const { registerOptions } = iitm.createAddHookMessageChannel();
+  const { registerOptions } = iitm().createAddHookMessageChannel();
   (registerOptions.data as { include: string[] }).include.push(...modules);
   try {
     const result = register('import-in-the-middle/hook.mjs', parent, registerOptions);
@@ -96,15 +107,44 @@ function appRequires(): NodeJS.Require[] {
 
 /** Whether the app can load package `name` (from its entry file or the working directory). */
 export function isInstalled(name: string): boolean {
+  return installedDirs(name).length > 0;
+}
+
+/** The directories of the copies of `name` the app resolves (from its entry file, from the working directory). */
+function installedDirs(name: string): string[] {
+  const dirs: string[] = [];
   for (const appRequire of appRequires()) {
+    let main: string;
     try {
-      appRequire.resolve(name);
-      return true;
+      main = appRequire.resolve(name);
     } catch {
-      // not visible from this base; try the next
+      continue; // not visible from this base; try the next
     }
+    // The package's directory: the last `node_modules/<name>` in the resolved path.
+    const marker = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`;
+    const at = main.lastIndexOf(marker);
+    const dir = at === -1 ? undefined : main.slice(0, at + marker.length - 1);
+    if (dir !== undefined && !dirs.includes(dir)) dirs.push(dir);
   }
-  return false;
+  return dirs;
+}
+
+/**
+ * The packages of `entries` that the app could import in a version some entry patches. Only for
+ * these is the ESM loader worth its cost (a module-hooks thread, ~40 ms of CPU at startup, and a
+ * round trip per imported module); CommonJS loads of any copy stay hooked through `require`.
+ */
+function importablePackages(entries: readonly ModuleHookEntry[]): string[] {
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (names.includes(entry.name)) continue;
+    const matches = installedDirs(entry.name).some((dir) => {
+      const version = versionAt(dir);
+      return version !== null && entries.some((e) => e.name === entry.name && satisfies(version, e.versions));
+    });
+    if (matches) names.push(entry.name);
+  }
+  return names;
 }
 
 const versions = new Map<string, string | null>();
@@ -187,12 +227,13 @@ export function hookModules(entries: readonly ModuleHookEntry[], onFault: (error
     patched.add(exports);
   };
 
-  const requireHook = new ritm.Hook(names, { internals: withFiles }, (exports, name, basedir) => {
+  const requireHook = new (ritm().Hook)(names, { internals: withFiles }, (exports, name, basedir) => {
     onLoad(exports, name, basedir);
     return exports;
   });
-  const importHook = ensureImportLoader(names)
-    ? new iitm.Hook(names, { internals: withFiles }, (namespace, name, basedir) => {
+  const importable = importablePackages(hooked);
+  const importHook = importable.length > 0 && ensureImportLoader(importable)
+    ? new (iitm().Hook)(importable, { internals: withFiles }, (namespace, name, basedir) => {
       onLoad(namespace, name, basedir ?? undefined);
     })
     : null;

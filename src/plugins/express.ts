@@ -1,8 +1,11 @@
 // Express 4 and 5: names the server span after the route (`GET /users/:id`, `http.route`) and
-// records handler errors. Express 5 publishes `express.router.request` (router 2.3+); Express 4 is
-// made to publish the same through our hook. The server span itself comes from `http-server`.
-import { EXPRESS_ROUTER_REQUEST, HOOK_EXPRESS4_ERROR, HOOK_EXPRESS4_LAYER } from '../hooks/channels.js';
+// records handler errors. Both are made to publish the message Express 5's router puts on
+// `express.router.request`, through our hooks: subscribing to that channel itself would change
+// the `next` Express 5 hands every handler (see hooks/express5.ts). The server span itself comes
+// from `http-server`.
+import { HOOK_EXPRESS4_ERROR, HOOK_EXPRESS4_LAYER } from '../hooks/channels.js';
 import { patchExpress4 } from '../hooks/express4.js';
+import { patchExpress5 } from '../hooks/express5.js';
 import type { ExpressLayerMessage } from '../hooks/express4.js';
 import { routeOfLayer } from '../semantics/express-routes.js';
 import type { RoutedRequest } from '../semantics/express-routes.js';
@@ -33,17 +36,23 @@ export function createExpressIntegration(modules: readonly string[]): Integratio
     name: 'express',
     packages: modules,
     setup: () => ({
-      tracingChannels: [{ channel: EXPRESS_ROUTER_REQUEST, start: onLayer, error: onError }],
       channels: [
         { channel: HOOK_EXPRESS4_LAYER, handler: onLayer },
         { channel: HOOK_EXPRESS4_ERROR, handler: onError },
       ],
-      // Express 5 publishes its own channel: only Express 4 is patched.
-      moduleHooks: modules.map((name) => ({
-        name,
-        versions: '>=4 <5',
-        patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
-      })),
+      moduleHooks: modules.flatMap((name) => [
+        {
+          name,
+          versions: '>=4 <5',
+          patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
+        },
+        {
+          name,
+          versions: '>=5',
+          patch: (exports: unknown, loaded: { basedir: string }) =>
+            patchExpress5(exports, loaded.basedir) ?? patchExpress5((exports as { default?: unknown }).default, loaded.basedir),
+        },
+      ]),
     }),
   });
 }

@@ -1,7 +1,11 @@
 // A POST that completes before the call returns, for a process about to end (no later turn of the
 // event loop will come). Node has no synchronous HTTP client, so a short-lived child Node process
 // sends the request while this one waits for it (spawnSync), bounded by a timeout.
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type * as ChildProcess from 'node:child_process';
+
+// Loaded when first needed (a process ending with spans queued), not at every start.
+const childProcess = (): typeof ChildProcess => createRequire(`${process.cwd()}/`)('node:child_process') as typeof ChildProcess;
 
 // The child reads [4-byte length][JSON {url, headers}][body] from stdin, so that neither the
 // endpoint's credentials nor header values appear in its command line or environment.
@@ -31,7 +35,7 @@ export function postSync(url: string, headers: Record<string, string>, body: Uin
     const env = { ...process.env };
     // The child must not preload this package again (nor anything else the app preloads).
     delete env['NODE_OPTIONS'];
-    const result = spawnSync(process.execPath, ['-e', CHILD], {
+    const result = childProcess().spawnSync(process.execPath, ['-e', CHILD], {
       input: Buffer.concat([length, meta, body]),
       env,
       timeout: timeoutMs,
