@@ -8,6 +8,9 @@
 export const HTTP_CLIENT_REQUEST_CREATED = 'http.client.request.created';
 export const HTTP_CLIENT_REQUEST_ERROR = 'http.client.request.error';
 
+/** node:http server: a request arrived, just before the server's 'request' event. */
+export const HTTP_SERVER_REQUEST_START = 'http.server.request.start';
+
 /** node:http server: the response has finished. */
 export const HTTP_SERVER_RESPONSE_FINISH = 'http.server.response.finish';
 

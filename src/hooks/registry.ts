@@ -107,7 +107,15 @@ function appRequires(): NodeJS.Require[] {
 
 /** Whether the app can load package `name` (from its entry file or the working directory). */
 export function isInstalled(name: string): boolean {
-  return installedDirs(name).length > 0;
+  for (const appRequire of appRequires()) {
+    try {
+      appRequire.resolve(name);
+      return true;
+    } catch {
+      // not visible from this base; try the next
+    }
+  }
+  return false;
 }
 
 /** The directories of the copies of `name` the app resolves (from its entry file, from the working directory). */
@@ -120,13 +128,41 @@ function installedDirs(name: string): string[] {
     } catch {
       continue; // not visible from this base; try the next
     }
-    // The package's directory: the last `node_modules/<name>` in the resolved path.
-    const marker = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`;
-    const at = main.lastIndexOf(marker);
-    const dir = at === -1 ? undefined : main.slice(0, at + marker.length - 1);
-    if (dir !== undefined && !dirs.includes(dir)) dirs.push(dir);
+    // The package's directory: the nearest one above its main file whose package.json has a name
+    // (the path may be a symlink's target, or an alias, under another folder name).
+    for (let dir = path.dirname(main); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (packageNameAt(dir) === undefined) continue;
+      if (!dirs.includes(dir)) dirs.push(dir);
+      break;
+    }
   }
   return dirs;
+}
+
+/**
+ * The copy of package `name` the app loads, required through the app's own resolution (so a copy
+ * already loaded, by `require` or by `import`, is that very instance), or undefined.
+ */
+export function requireInstalled(name: string): LoadedModule & { exports: unknown } | undefined {
+  for (const appRequire of appRequires()) {
+    try {
+      const main = appRequire.resolve(name);
+      const basedir = installedDirs(name).find((dir) => main.startsWith(dir + path.sep));
+      const version = basedir === undefined ? null : versionAt(basedir);
+      if (basedir !== undefined && version !== null) return { name, version, basedir, exports: appRequire(name) };
+    } catch {
+      // not visible (or not loadable) from this base; try the next
+    }
+  }
+  return undefined;
+}
+
+function packageNameAt(dir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

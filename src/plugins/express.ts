@@ -3,7 +3,9 @@
 // `express.router.request`, through our hooks: subscribing to that channel itself would change
 // the `next` Express 5 hands every handler (see hooks/express5.ts). The server span itself comes
 // from `http-server`.
-import { HOOK_EXPRESS4_ERROR, HOOK_EXPRESS4_LAYER } from '../hooks/channels.js';
+import { HOOK_EXPRESS4_ERROR, HOOK_EXPRESS4_LAYER, HTTP_SERVER_REQUEST_START } from '../hooks/channels.js';
+import { requireInstalled } from '../hooks/registry.js';
+import { satisfies } from '../hooks/semver-range.js';
 import { patchExpress4 } from '../hooks/express4.js';
 import { patchExpress5 } from '../hooks/express5.js';
 import type { ExpressLayerMessage } from '../hooks/express4.js';
@@ -35,25 +37,40 @@ export function createExpressIntegration(modules: readonly string[]): Integratio
   return defineIntegration({
     name: 'express',
     packages: modules,
-    setup: () => ({
-      channels: [
-        { channel: HOOK_EXPRESS4_LAYER, handler: onLayer },
-        { channel: HOOK_EXPRESS4_ERROR, handler: onError },
-      ],
-      moduleHooks: modules.flatMap((name) => [
-        {
+    setup: () => {
+      // Express 5 is patched at the first request rather than as it loads: a module hook would need
+      // Node's ESM loader (a thread, ~40 ms of CPU at every start) for apps that `import` it, while
+      // the copy the app resolves can be required (the very instance it imported) once a request
+      // comes, before Express sees that request.
+      const undoExpress5: (() => void)[] = [];
+      let express5Looked = false;
+      const patchExpress5Once = (): void => {
+        if (express5Looked) return;
+        express5Looked = true;
+        for (const name of modules) {
+          const loaded = requireInstalled(name);
+          if (loaded === undefined || !satisfies(loaded.version, '>=5')) continue;
+          const undo = patchExpress5(loaded.exports, loaded.basedir);
+          if (undo !== null) undoExpress5.push(undo);
+        }
+      };
+      return {
+        channels: [
+          { channel: HOOK_EXPRESS4_LAYER, handler: onLayer },
+          { channel: HOOK_EXPRESS4_ERROR, handler: onError },
+          { channel: HTTP_SERVER_REQUEST_START, handler: patchExpress5Once },
+        ],
+        // Express 4 publishes nothing of use: each copy is patched as it loads.
+        moduleHooks: modules.map((name) => ({
           name,
           versions: '>=4 <5',
           patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
-        },
-        {
-          name,
-          versions: '>=5',
-          patch: (exports: unknown, loaded: { basedir: string }) =>
-            patchExpress5(exports, loaded.basedir) ?? patchExpress5((exports as { default?: unknown }).default, loaded.basedir),
-        },
-      ]),
-    }),
+        })),
+        patches: [() => () => {
+          for (const undo of undoExpress5.splice(0).reverse()) undo();
+        }],
+      };
+    },
   });
 }
 
