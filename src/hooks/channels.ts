@@ -48,3 +48,5 @@ export const HOOK_EXPRESS4_ERROR = 'opentracing-async-instrumentation:express4.e
 
 /** Koa: the end of each request's middleware chain. */
 export const HOOK_KOA_REQUEST_SETTLED = 'opentracing-async-instrumentation:koa.request.settled';
+/** Koa: a router (@koa/router, koa-router) matched a route (it set `ctx._matchedRoute`); `{ context }`. */
+export const HOOK_KOA_ROUTE_MATCHED = 'opentracing-async-instrumentation:koa.route.matched';
