@@ -68,11 +68,31 @@ function messageFor(layer: Layer, req: object, res: object): ExpressLayerMessage
   return { req, res, layer, handler: layer.handle, route: routeOf(layer, req) };
 }
 
+/**
+ * Whether the layer's handler is Express's own (a route's dispatch, a mounted router or app): the
+ * `next` it gets is its way out, which no user handler ever receives (they get the route's or the
+ * router's own `next`, and `req.next` is the router's), so errors leaving it can be seen there.
+ */
+function isExpressOwn(layer: Layer): boolean {
+  const handler = layer.handle as { stack?: unknown; name?: string };
+  return layer.route !== undefined || Array.isArray(handler.stack) || handler.name === 'mounted_app';
+}
+
+/** `next` for an Express-own layer: publishes an error on its way out, then passes it on. */
+function exitOf(message: ExpressLayerMessage, next: Next): Next {
+  return function next_(error?: unknown) {
+    publishError(message, error);
+    return next(error);
+  };
+}
+
 function wrapHandleRequest(original: LayerHandle): LayerHandle {
   return function handle(this: unknown, req: object, res: object, next: Next) {
     const layer = this as Layer;
-    if (layer.handle.length <= 3 && layerChannel.hasSubscribers) layerChannel.publish(messageFor(layer, req, res));
-    return original.call(this, req, res, next);
+    if (!layerChannel.hasSubscribers && !errorChannel.hasSubscribers) return original.call(this, req, res, next);
+    const message = messageFor(layer, req, res);
+    if (layer.handle.length <= 3 && layerChannel.hasSubscribers) layerChannel.publish(message);
+    return original.call(this, req, res, isExpressOwn(layer) ? exitOf(message, next) : next);
   };
 }
 
