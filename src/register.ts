@@ -3,6 +3,7 @@
 // environment variables; never throws into the app it preloads.
 import * as workerThreads from 'node:worker_threads';
 import { initTracerFromEnv } from './config/init.js';
+import { instrumentationFromEnv } from './config/instrumentation-env.js';
 import { flushOnExit } from './reporting/flush-on-exit.js';
 import { installAllPatches } from './plugins/install.js';
 import { defaultLogger } from './tracer/logger.js';
@@ -20,7 +21,7 @@ if (tracedThread && holder[KEY] !== true) {
   holder[KEY] = true;
   try {
     const tracer = initTracerFromEnv();
-    installAllPatches();
+    installAllPatches(instrumentationFromEnv(process.env, defaultLogger));
     flushOnExit(tracer);
   } catch (error) {
     defaultLogger.error(`register: tracing is off: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,7 @@
 import { EXPORTER_NAMES, PROPAGATOR_NAMES } from './options.js';
 import type { ExporterName, PropagatorName, SamplerType, TracingConfig } from './options.js';
 import type { Logger } from '../tracer/types.js';
+import { DEFAULT_PROPAGATORS } from './resolve.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -10,8 +11,11 @@ type Env = Readonly<Record<string, string | undefined>>;
  * families set the same thing, the `JAEGER_*` variable wins (it is the more specific one).
  */
 export function configFromEnv(env: Env, logger: Logger): TracingConfig {
-  const warn = (name: string, value: string, expected: string): void => {
-    logger.warn?.(`ignoring ${name}=${JSON.stringify(value)}: expected ${expected}; using the default`);
+  // `outcome` says what is done instead, when it is not simply the default.
+  const warn = (name: string, value: string, expected: string, outcome = 'using the default'): void => {
+    // Header lists hold API keys: their values are never logged.
+    const shown = /HEADERS$/.test(name) ? '(value not shown)' : JSON.stringify(value);
+    logger.warn?.(`ignoring ${name}=${shown}: expected ${expected}; ${outcome}`);
   };
   const read = (name: string): string | undefined => {
     const value = env[name];
@@ -132,7 +136,7 @@ export function configFromEnv(env: Env, logger: Logger): TracingConfig {
   return config;
 }
 
-type Warn = (name: string, value: string, expected: string) => void;
+type Warn = (name: string, value: string, expected: string, outcome?: string) => void;
 
 function otlpBase(base: string | undefined): string | undefined {
   return base === undefined ? undefined : `${base.replace(/\/+$/, '')}/v1/traces`;
@@ -142,18 +146,24 @@ function otlpBase(base: string | undefined): string | undefined {
 function keyValueList(value: string | undefined, name: string, warn: Warn): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   const out: Record<string, string> = {};
+  const skipped: string[] = [];
   for (const part of value.split(',')) {
     const eq = part.indexOf('=');
     const key = eq > 0 ? part.slice(0, eq).trim() : '';
     if (key === '') {
-      if (part.trim() !== '') warn(name, value, 'comma-separated key=value pairs');
+      if (part.trim() !== '') skipped.push(part.trim());
       continue;
     }
     try {
       out[key] = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {
-      warn(name, value, 'percent-encoded values');
+      skipped.push(key);
     }
+  }
+  // One warning for the whole variable; values are not repeated (headers may hold secrets).
+  if (skipped.length > 0) {
+    warn(name, value, 'comma-separated key=value pairs with percent-encoded values',
+      `skipping ${skipped.length} malformed ${skipped.length === 1 ? 'item' : 'items'}, keeping ${Object.keys(out).length}`);
   }
   return out;
 }
@@ -162,10 +172,11 @@ function keyValueList(value: string | undefined, name: string, warn: Warn): Reco
 function jaegerTags(value: string | undefined, env: Env, warn: Warn): Record<string, string> {
   const out: Record<string, string> = {};
   if (value === undefined) return out;
+  const skipped: string[] = [];
   for (const part of value.split(',')) {
     const eq = part.indexOf('=');
     if (eq <= 0) {
-      if (part.trim() !== '') warn('JAEGER_TAGS', value, 'comma-separated key=value pairs');
+      if (part.trim() !== '') skipped.push(part.trim());
       continue;
     }
     const key = part.slice(0, eq).trim();
@@ -173,6 +184,11 @@ function jaegerTags(value: string | undefined, env: Env, warn: Warn): Record<str
     const ref = /^\$\{([^:}]+)(?::([^}]*))?\}$/.exec(tagValue);
     if (ref !== null) tagValue = env[ref[1]!] ?? ref[2] ?? '';
     out[key] = tagValue;
+  }
+  if (skipped.length > 0) {
+    const kept = Object.keys(out);
+    warn('JAEGER_TAGS', value, 'comma-separated key=value pairs',
+      `skipping ${skipped.map((s) => JSON.stringify(s)).join(', ')}${kept.length > 0 ? `, keeping ${kept.join(', ')}` : ''}`);
   }
   return out;
 }
@@ -220,32 +236,53 @@ function remoteFromArg(arg: string | undefined, warn: Warn): TracingConfig['samp
   return sampler;
 }
 
-function otelExporter(name: string | undefined, protocol: string | undefined, warn: Warn): ExporterName | undefined {
+/** OTEL_TRACES_EXPORTER is a list (the spec allows several): each one listed gets every span. */
+function otelExporter(name: string | undefined, protocol: string | undefined, warn: Warn): ExporterName | ExporterName[] | undefined {
   const otlp = protocol === 'http/json' ? 'otlp-json' : 'otlp';
   if (protocol !== undefined && protocol !== 'http/json' && protocol !== 'http/protobuf') {
     warn(process.env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL',
       protocol, 'http/protobuf or http/json (grpc is not supported)');
   }
   if (name === undefined) return protocol === 'http/json' ? 'otlp-json' : undefined;
-  const first = name.split(',')[0]!.trim();
-  if (first === 'otlp') return otlp;
-  if (first === 'jaeger') return 'jaeger-udp';
-  if ((EXPORTER_NAMES as readonly string[]).includes(first)) return first as ExporterName;
-  warn('OTEL_TRACES_EXPORTER', name, 'otlp, console, none or jaeger');
-  return undefined;
+  const names: ExporterName[] = [];
+  const unknown: string[] = [];
+  for (const raw of name.split(',')) {
+    const item = raw.trim();
+    const exporter = item === 'otlp' ? otlp : item === 'jaeger' ? 'jaeger-udp' : item;
+    if ((EXPORTER_NAMES as readonly string[]).includes(exporter)) {
+      if (!names.includes(exporter as ExporterName)) names.push(exporter as ExporterName);
+    } else if (item !== '') {
+      unknown.push(item);
+    }
+  }
+  // `none` beside real exporters means nothing: drop it.
+  const chosen = names.length > 1 ? names.filter((n) => n !== 'none') : names;
+  if (unknown.length > 0) {
+    warn('OTEL_TRACES_EXPORTER', name, 'a list of otlp, console, none or jaeger',
+      chosen.length > 0 ? `skipping ${unknown.join(', ')}, using ${chosen.join(', ')}` : 'using the default');
+  }
+  if (chosen.length === 0) return undefined;
+  return chosen.length === 1 ? chosen[0] : chosen;
 }
 
 function otelPropagators(value: string | undefined, warn: Warn): PropagatorName[] | undefined {
   if (value === undefined) return undefined;
   const names: PropagatorName[] = [];
+  const unknown: string[] = [];
   for (const raw of value.split(',')) {
     const name = raw.trim();
     if (name === 'none') return [];
     if ((PROPAGATOR_NAMES as readonly string[]).includes(name)) {
       if (!names.includes(name as PropagatorName)) names.push(name as PropagatorName);
     } else if (name !== '') {
-      warn('OTEL_PROPAGATORS', value, `a list of ${PROPAGATOR_NAMES.join(', ')} or none (skipping ${name})`);
+      unknown.push(name);
     }
   }
-  return names;
+  if (unknown.length === 0) return names;
+  // Propagation is never switched off by a typo: with nothing valid left, the default applies.
+  const outcome = names.length > 0
+    ? `skipping ${unknown.join(', ')}, using ${names.join(', ')}`
+    : `skipping ${unknown.join(', ')}, using the default (${DEFAULT_PROPAGATORS.join(', ')})`;
+  warn('OTEL_PROPAGATORS', value, `a list of ${PROPAGATOR_NAMES.join(', ')} or none`, outcome);
+  return names.length > 0 ? names : undefined;
 }

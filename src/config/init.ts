@@ -7,7 +7,8 @@ import { createPropagation } from '../propagation/index.js';
 import { createReporter } from '../reporting/index.js';
 import { NoneReporter } from '../reporting/none.js';
 import { configFromEnv } from './env.js';
-import { validateConfig } from './validate.js';
+import { validateConfig, validateOptions } from './validate.js';
+import { normalizeConfig } from './normalize.js';
 import { mergeConfig, resolveConfig } from './resolve.js';
 import type { TracerOptions, TracingConfig } from './options.js';
 
@@ -38,17 +39,32 @@ function build(config: TracingConfig, options: TracerOptions): Tracer {
  * Creates a tracer from jaeger-client's config shape (plus ours) and, unless `global: false`,
  * makes it the global tracer. Throws a TypeError naming any invalid option.
  */
-export function initTracer(config: TracingConfig = {}, options: TracerOptions = {}): Tracer {
-  validateConfig(config);
-  return build(config, options);
+export function initTracer(config: TracingConfig = {}, tracerOptions?: TracerOptions | null): Tracer {
+  const options = validateOptions(tracerOptions);
+  const checked = normalizeConfig(config, options, warnWith(options));
+  validateConfig(checked);
+  return build(checked, options);
 }
 
 /**
  * Like `initTracer`, from `JAEGER_*` and `OTEL_*` environment variables; `overrides` win over the
  * environment. Invalid environment values are reported once and ignored, never thrown.
  */
-export function initTracerFromEnv(overrides: TracingConfig = {}, options: TracerOptions = {}): Tracer {
-  validateConfig(overrides);
+export function initTracerFromEnv(overrides: TracingConfig = {}, tracerOptions?: TracerOptions | null): Tracer {
+  const options = validateOptions(tracerOptions);
+  const checked = normalizeConfig(overrides, options, warnWith(options));
+  validateConfig(checked);
   const fromEnv = configFromEnv(process.env, options.logger ?? defaultLogger);
-  return build(mergeConfig(fromEnv, overrides), options);
+  return build(mergeConfig(fromEnv, checked), options);
+}
+
+function warnWith(options: TracerOptions): (message: string) => void {
+  const logger = options.logger ?? defaultLogger;
+  return (message) => {
+    try {
+      (logger.warn ?? logger.error)?.call(logger, message);
+    } catch {
+      // a user logger that throws must not break init
+    }
+  };
 }

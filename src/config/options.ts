@@ -29,8 +29,11 @@ export interface ReporterConfig {
   username?: string;
   password?: string;
   flushIntervalMs?: number;
-  /** Which wire format spans leave in (default `jaeger-udp`, or `jaeger-http` with a collector endpoint). */
-  exporter?: ExporterName;
+  /**
+   * Which wire format spans leave in (default `jaeger-udp`, or `jaeger-http` with a collector
+   * endpoint). A list sends every span to each (the first one's outcome is what `stats()` counts).
+   */
+  exporter?: ExporterName | readonly ExporterName[];
   /** OTLP/HTTP traces endpoint, default `http://localhost:4318/v1/traces`. */
   otlpEndpoint?: string;
   /** Extra headers for OTLP/HTTP and Jaeger HTTP requests (e.g. an API key). */

@@ -16,10 +16,14 @@ export interface ResolvedSamplerConfig {
 
 export interface ResolvedReporterConfig {
   exporter: ExporterName;
+  /** More exporters that get every span too (a list in `reporter.exporter`). */
+  alsoExportTo: ExporterName[];
   /** Also print finished traces to stderr (jaeger-client's logSpans). */
   logSpans: boolean;
   agentHost: string;
   agentPort: number;
+  /** Neither an exporter nor an agent address was configured: spans go to the default UDP agent. */
+  defaultAgent: boolean;
   collectorEndpoint: string | undefined;
   username: string | undefined;
   password: string | undefined;
@@ -88,7 +92,9 @@ export function resolveConfig(config: TracingConfig): ResolvedConfig {
   const reporter = config.reporter ?? {};
   const type = sampler.type ?? 'const';
   const managerHostPort = sampler.hostPort ?? `${sampler.host ?? '127.0.0.1'}:${sampler.port ?? 5778}`;
-  const exporter: ExporterName = reporter.exporter ??
+  const listed = typeof reporter.exporter === 'string' ? [reporter.exporter] : [...new Set(reporter.exporter ?? [])];
+  const exporters = listed.length > 1 ? listed.filter((name) => name !== 'none') : listed;
+  const exporter: ExporterName = exporters[0] ??
     (reporter.collectorEndpoint !== undefined ? 'jaeger-http' : reporter.otlpEndpoint !== undefined ? 'otlp' : 'jaeger-udp');
   return {
     serviceName: config.serviceName ?? 'unknown_service:node',
@@ -103,9 +109,11 @@ export function resolveConfig(config: TracingConfig): ResolvedConfig {
     },
     reporter: {
       exporter,
+      alsoExportTo: exporters.slice(1),
       logSpans: reporter.logSpans ?? false,
       agentHost: reporter.agentHost ?? '127.0.0.1',
       agentPort: reporter.agentPort ?? (exporter === 'jaeger-udp-binary' ? 6832 : 6831),
+      defaultAgent: exporters.length === 0 && exporter === 'jaeger-udp' && reporter.agentHost === undefined && reporter.agentPort === undefined,
       collectorEndpoint: reporter.collectorEndpoint,
       username: reporter.username,
       password: reporter.password,

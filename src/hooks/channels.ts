@@ -8,6 +8,9 @@
 export const HTTP_CLIENT_REQUEST_CREATED = 'http.client.request.created';
 export const HTTP_CLIENT_REQUEST_ERROR = 'http.client.request.error';
 
+/** node:http server: a request arrived, just before the server's 'request' event. */
+export const HTTP_SERVER_REQUEST_START = 'http.server.request.start';
+
 /** node:http server: the response has finished. */
 export const HTTP_SERVER_RESPONSE_FINISH = 'http.server.response.finish';
 
@@ -45,3 +48,5 @@ export const HOOK_EXPRESS4_ERROR = 'opentracing-async-instrumentation:express4.e
 
 /** Koa: the end of each request's middleware chain. */
 export const HOOK_KOA_REQUEST_SETTLED = 'opentracing-async-instrumentation:koa.request.settled';
+/** Koa: a router (@koa/router, koa-router) matched a route (it set `ctx._matchedRoute`); `{ context }`. */
+export const HOOK_KOA_ROUTE_MATCHED = 'opentracing-async-instrumentation:koa.route.matched';

@@ -1,6 +1,7 @@
-// Express 4 publishes nothing (Express 5's router publishes `express.router.request`). This hook
-// makes Express 4 publish the same message for each layer it runs, `{ req, res, layer, handler,
-// route }`, and each error handed to `next`, so one plugin serves both. Express 4 keeps only the
+// Express 4 publishes nothing. This hook makes Express 4 publish, for each layer it runs, the
+// message Express 5's router puts on `express.router.request` (`{ req, res, layer, handler,
+// route }`), and each error on its way to an error handler, so one plugin serves both. Handlers
+// receive exactly the arguments Express gives them (`next` is never replaced). Express 4 keeps only the
 // RegExp of a mounted path, so `use` is wrapped to remember the path as written.
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { HOOK_EXPRESS4_ERROR, HOOK_EXPRESS4_LAYER } from './channels.js';
@@ -50,42 +51,55 @@ function isRoutingSignal(error: unknown): boolean {
 }
 
 /**
- * Publishes an error where it enters `next`, once: on its way out the same error passes through
- * the `next` of every enclosing route and router, and through the error-handling path.
+ * Publishes an error once, where it reaches a layer on the error path: the same error passes
+ * every later layer (and an error handler that fails anew, or replaces the error, reports the new
+ * one there). `next` itself is never wrapped: handlers get exactly the `next` Express gives them.
  */
-function tracedNext(message: ExpressLayerMessage, next: Next, incoming: unknown): Next {
-  return function next_(error?: unknown) {
-    if (error !== undefined && error !== null && error !== incoming && !isRoutingSignal(error) && errorChannel.hasSubscribers) {
-      const req = message.req as { [PUBLISHED_ERROR]?: unknown };
-      if (req[PUBLISHED_ERROR] !== error) {
-        req[PUBLISHED_ERROR] = error;
-        message.error = error;
-        errorChannel.publish(message);
-      }
-    }
-    return next(error);
-  };
+function publishError(message: ExpressLayerMessage, error: unknown): void {
+  if (error === undefined || error === null || isRoutingSignal(error) || !errorChannel.hasSubscribers) return;
+  const req = message.req as { [PUBLISHED_ERROR]?: unknown };
+  if (req[PUBLISHED_ERROR] === error) return;
+  req[PUBLISHED_ERROR] = error;
+  message.error = error;
+  errorChannel.publish(message);
 }
 
 function messageFor(layer: Layer, req: object, res: object): ExpressLayerMessage {
   return { req, res, layer, handler: layer.handle, route: routeOf(layer, req) };
 }
 
+/**
+ * Whether the layer's handler is Express's own (a route's dispatch, a mounted router or app): the
+ * `next` it gets is its way out, which no user handler ever receives (they get the route's or the
+ * router's own `next`, and `req.next` is the router's), so errors leaving it can be seen there.
+ */
+function isExpressOwn(layer: Layer): boolean {
+  const handler = layer.handle as { stack?: unknown; name?: string };
+  return layer.route !== undefined || Array.isArray(handler.stack) || handler.name === 'mounted_app';
+}
+
+/** `next` for an Express-own layer: publishes an error on its way out, then passes it on. */
+function exitOf(message: ExpressLayerMessage, next: Next): Next {
+  return function next_(error?: unknown) {
+    publishError(message, error);
+    return next(error);
+  };
+}
+
 function wrapHandleRequest(original: LayerHandle): LayerHandle {
   return function handle(this: unknown, req: object, res: object, next: Next) {
-    if (!layerChannel.hasSubscribers && !errorChannel.hasSubscribers) return original.call(this, req, res, next);
     const layer = this as Layer;
+    if (!layerChannel.hasSubscribers && !errorChannel.hasSubscribers) return original.call(this, req, res, next);
     const message = messageFor(layer, req, res);
     if (layer.handle.length <= 3 && layerChannel.hasSubscribers) layerChannel.publish(message);
-    return original.call(this, req, res, tracedNext(message, next, undefined));
+    return original.call(this, req, res, isExpressOwn(layer) ? exitOf(message, next) : next);
   };
 }
 
 function wrapHandleError(original: LayerHandleError): LayerHandleError {
   return function handle_error(this: unknown, error: unknown, req: object, res: object, next: Next) {
-    if (!errorChannel.hasSubscribers) return original.call(this, error, req, res, next);
-    // An error handler that fails anew, or replaces the error, reports the new one.
-    return original.call(this, error, req, res, tracedNext(messageFor(this as Layer, req, res), next, error));
+    publishError(messageFor(this as Layer, req, res), error);
+    return original.call(this, error, req, res, next);
   };
 }
 

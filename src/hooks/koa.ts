@@ -2,7 +2,7 @@
 // for each request, the end of the middleware chain is published: with the Koa context (where a
 // router leaves the matched route) and the error the chain threw, if any.
 import * as diagnosticsChannel from 'node:diagnostics_channel';
-import { HOOK_KOA_REQUEST_SETTLED } from './channels.js';
+import { HOOK_KOA_REQUEST_SETTLED, HOOK_KOA_ROUTE_MATCHED } from './channels.js';
 import { replaceMethod } from './wrap.js';
 
 export interface KoaRequestMessage {
@@ -14,6 +14,33 @@ export interface KoaRequestMessage {
 }
 
 const settledChannel = diagnosticsChannel.channel(HOOK_KOA_REQUEST_SETTLED);
+const routeChannel = diagnosticsChannel.channel(HOOK_KOA_ROUTE_MATCHED);
+
+const MATCHED_ROUTE = Symbol('opentracing-async-instrumentation.koa.matchedRoute');
+
+/**
+ * Routers announce the route by assigning `ctx._matchedRoute` (before the route's handlers run):
+ * an accessor on the contexts' shared prototype publishes it then, so the span is named while the
+ * handler runs, as with Express, with no wrapper on the handler's stack. Returns the undo.
+ */
+function watchMatchedRoute(baseContext: object): () => void {
+  const previous = Object.getOwnPropertyDescriptor(baseContext, '_matchedRoute');
+  if (previous !== undefined) return () => {};
+  Object.defineProperty(baseContext, '_matchedRoute', {
+    configurable: true,
+    enumerable: false,
+    get(this: { [MATCHED_ROUTE]?: unknown }) {
+      return this[MATCHED_ROUTE];
+    },
+    set(this: { [MATCHED_ROUTE]?: unknown }, route: unknown) {
+      this[MATCHED_ROUTE] = route;
+      if (routeChannel.hasSubscribers) routeChannel.publish({ context: this });
+    },
+  });
+  return () => {
+    delete (baseContext as { _matchedRoute?: unknown })._matchedRoute;
+  };
+}
 
 type Middleware = (context: unknown) => unknown;
 type HandleRequest = (this: unknown, context: unknown, fnMiddleware: Middleware) => unknown;
@@ -46,5 +73,16 @@ export function patchKoa(exports: unknown): (() => void) | null {
   const candidate = typeof exports === 'function' ? exports : (exports as { default?: unknown } | null)?.default;
   const proto = (candidate as { prototype?: { handleRequest?: unknown; callback?: unknown } } | undefined)?.prototype;
   if (proto === undefined || typeof proto.handleRequest !== 'function' || typeof proto.callback !== 'function') return null;
-  return replaceMethod(proto as { handleRequest: HandleRequest }, 'handleRequest', wrapHandleRequest);
+  // Every app's `context` inherits Koa's one context object: found through a throwaway app.
+  let baseContext: unknown;
+  try {
+    baseContext = Object.getPrototypeOf((new (candidate as new () => { context: object })()).context);
+  } catch {
+    baseContext = undefined;
+  }
+  const undo = [replaceMethod(proto as { handleRequest: HandleRequest }, 'handleRequest', wrapHandleRequest)];
+  if (baseContext !== null && typeof baseContext === 'object') undo.push(watchMatchedRoute(baseContext));
+  return () => {
+    for (const restore of undo.reverse()) restore();
+  };
 }

@@ -10,8 +10,8 @@ import { createRequire, isBuiltin } from 'node:module';
 import * as nodeModule from 'node:module';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import * as iitm from 'import-in-the-middle';
-import * as ritm from 'require-in-the-middle';
+import type * as Iitm from 'import-in-the-middle';
+import type * as Ritm from 'require-in-the-middle';
 import { ownUrl } from './own-url.js';
 import { satisfies } from './semver-range.js';
 
@@ -48,6 +48,17 @@ export interface ModuleHook {
   unhook(): void;
 }
 
+// The module-hook libraries are loaded on first use: a process whose app has none of the hooked
+// packages never pays for them (require-in-the-middle and its `debug` dependency, import-in-the-
+// middle): a few milliseconds of every preloaded process's start.
+let ownRequire: NodeJS.Require | undefined;
+function load<T>(name: string): T {
+  ownRequire ??= createRequire(ownUrl() ?? path.join(process.cwd(), 'index.js'));
+  return ownRequire(name) as T;
+}
+const iitm = (): typeof Iitm => load<typeof Iitm>('import-in-the-middle');
+const ritm = (): typeof Ritm => load<typeof Ritm>('require-in-the-middle');
+
 const LOADER = Symbol.for('opentracing-async-instrumentation.importLoader');
 type LoaderHolder = { [LOADER]?: 'registered' | 'unavailable' };
 
@@ -67,7 +78,7 @@ function ensureImportLoader(modules: readonly string[]): boolean {
     holder[LOADER] = 'unavailable';
     return false;
   }
-  const { registerOptions } = iitm.createAddHookMessageChannel();
+  const { registerOptions } = iitm().createAddHookMessageChannel();
   (registerOptions.data as { include: string[] }).include.push(...modules);
   try {
     const result = register('import-in-the-middle/hook.mjs', parent, registerOptions);
@@ -107,6 +118,53 @@ export function isInstalled(name: string): boolean {
   return false;
 }
 
+/** The directories of the copies of `name` the app resolves (from its entry file, from the working directory). */
+function installedDirs(name: string): string[] {
+  const dirs: string[] = [];
+  for (const appRequire of appRequires()) {
+    let main: string;
+    try {
+      main = appRequire.resolve(name);
+    } catch {
+      continue; // not visible from this base; try the next
+    }
+    // The package's directory: the nearest one above its main file whose package.json has a name
+    // (the path may be a symlink's target, or an alias, under another folder name).
+    for (let dir = path.dirname(main); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (packageNameAt(dir) === undefined) continue;
+      if (!dirs.includes(dir)) dirs.push(dir);
+      break;
+    }
+  }
+  return dirs;
+}
+
+/**
+ * The copy of package `name` the app loads, required through the app's own resolution (so a copy
+ * already loaded, by `require` or by `import`, is that very instance), or undefined.
+ */
+export function requireInstalled(name: string): LoadedModule & { exports: unknown } | undefined {
+  for (const appRequire of appRequires()) {
+    try {
+      const main = appRequire.resolve(name);
+      const basedir = installedDirs(name).find((dir) => main.startsWith(dir + path.sep));
+      const version = basedir === undefined ? null : versionAt(basedir);
+      if (basedir !== undefined && version !== null) return { name, version, basedir, exports: appRequire(name) };
+    } catch {
+      // not visible (or not loadable) from this base; try the next
+    }
+  }
+  return undefined;
+}
+
+function packageNameAt(dir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name;
+  } catch {
+    return undefined;
+  }
+}
+
 const versions = new Map<string, string | null>();
 
 /** The `version` in `basedir/package.json`, read once per directory. */
@@ -124,31 +182,15 @@ function versionAt(basedir: string): string | null {
   return version;
 }
 
-/** The directories of the copies of `name` the app resolves (from its entry file, then the working directory). */
-function visibleCopies(name: string): string[] {
-  const marker = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`;
-  const dirs = new Set<string>();
-  for (const appRequire of appRequires()) {
-    let main: string;
-    try {
-      main = appRequire.resolve(name);
-    } catch {
-      continue; // not visible from this base
-    }
-    const at = main.lastIndexOf(marker);
-    if (at !== -1) dirs.add(main.slice(0, at + marker.length - 1));
-  }
-  return [...dirs];
-}
-
 /**
  * Whether ESM imports of `name` need the import hook: when a copy the app resolves has a version
  * some entry wants (or one whose version cannot be read). Import-in-the-middle re-exports every
  * module it is told about through a generated wrapper: Express 5 apps need not pay for the
- * Express 4 hook. CommonJS loads are always hooked (that costs nothing until the package loads).
+ * Express 4 hook, and the loader thread (~40 ms of CPU at startup) is not started for nothing.
+ * CommonJS loads are always hooked (that costs nothing until the package loads).
  */
 function importHookWanted(name: string, entries: readonly ModuleHookEntry[]): boolean {
-  return visibleCopies(name).some((dir) => {
+  return installedDirs(name).some((dir) => {
     const version = versionAt(dir);
     return version === null || entries.some((entry) => entry.name === name && satisfies(version, entry.versions));
   });
@@ -217,13 +259,13 @@ export function hookModules(entries: readonly ModuleHookEntry[], onFault: (error
     patched.add(exports);
   };
 
-  const requireHook = new ritm.Hook(names, { internals: withFiles }, (exports, name, basedir) => {
+  const requireHook = new (ritm().Hook)(names, { internals: withFiles }, (exports, name, basedir) => {
     onLoad(exports, name, basedir);
     return exports;
   });
   const importNames = names.filter((name) => importHookWanted(name, hooked));
   const importHook = importNames.length > 0 && ensureImportLoader(importNames)
-    ? new iitm.Hook(importNames, { internals: withFiles }, (namespace, name, basedir) => {
+    ? new (iitm().Hook)(importNames, { internals: withFiles }, (namespace, name, basedir) => {
       onLoad(namespace, name, basedir ?? undefined);
     })
     : null;

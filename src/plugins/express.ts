@@ -1,8 +1,13 @@
 // Express 4 and 5: names the server span after the route (`GET /users/:id`, `http.route`) and
-// records handler errors. Express 5 publishes `express.router.request` (router 2.3+); Express 4 is
-// made to publish the same through our hook. The server span itself comes from `http-server`.
-import { EXPRESS_ROUTER_REQUEST, HOOK_EXPRESS4_ERROR, HOOK_EXPRESS4_LAYER } from '../hooks/channels.js';
+// records handler errors. Both are made to publish the message Express 5's router puts on
+// `express.router.request`, through our hooks: subscribing to that channel itself would change
+// the `next` Express 5 hands every handler (see hooks/express5.ts). The server span itself comes
+// from `http-server`.
+import { HOOK_EXPRESS4_ERROR, HOOK_EXPRESS4_LAYER, HTTP_SERVER_REQUEST_START } from '../hooks/channels.js';
+import { requireInstalled } from '../hooks/registry.js';
+import { satisfies } from '../hooks/semver-range.js';
 import { patchExpress4 } from '../hooks/express4.js';
+import { patchExpress5 } from '../hooks/express5.js';
 import type { ExpressLayerMessage } from '../hooks/express4.js';
 import { routeOfLayer } from '../semantics/express-routes.js';
 import type { RoutedRequest } from '../semantics/express-routes.js';
@@ -32,19 +37,40 @@ export function createExpressIntegration(modules: readonly string[]): Integratio
   return defineIntegration({
     name: 'express',
     packages: modules,
-    setup: () => ({
-      tracingChannels: [{ channel: EXPRESS_ROUTER_REQUEST, start: onLayer, error: onError }],
-      channels: [
-        { channel: HOOK_EXPRESS4_LAYER, handler: onLayer },
-        { channel: HOOK_EXPRESS4_ERROR, handler: onError },
-      ],
-      // Express 5 publishes its own channel: only Express 4 is patched.
-      moduleHooks: modules.map((name) => ({
-        name,
-        versions: '>=4 <5',
-        patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
-      })),
-    }),
+    setup: () => {
+      // Express 5 is patched at the first request rather than as it loads: a module hook would need
+      // Node's ESM loader (a thread, ~40 ms of CPU at every start) for apps that `import` it, while
+      // the copy the app resolves can be required (the very instance it imported) once a request
+      // comes, before Express sees that request.
+      const undoExpress5: (() => void)[] = [];
+      let express5Looked = false;
+      const patchExpress5Once = (): void => {
+        if (express5Looked) return;
+        express5Looked = true;
+        for (const name of modules) {
+          const loaded = requireInstalled(name);
+          if (loaded === undefined || !satisfies(loaded.version, '>=5')) continue;
+          const undo = patchExpress5(loaded.exports, loaded.basedir);
+          if (undo !== null) undoExpress5.push(undo);
+        }
+      };
+      return {
+        channels: [
+          { channel: HOOK_EXPRESS4_LAYER, handler: onLayer },
+          { channel: HOOK_EXPRESS4_ERROR, handler: onError },
+          { channel: HTTP_SERVER_REQUEST_START, handler: patchExpress5Once },
+        ],
+        // Express 4 publishes nothing of use: each copy is patched as it loads.
+        moduleHooks: modules.map((name) => ({
+          name,
+          versions: '>=4 <5',
+          patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
+        })),
+        patches: [() => () => {
+          for (const undo of undoExpress5.splice(0).reverse()) undo();
+        }],
+      };
+    },
   });
 }
 

@@ -1,7 +1,8 @@
 // Koa 2 and 3: names the server span after the route a router matched (@koa/router and
-// koa-router leave it in `ctx._matchedRoute`) and records errors the middleware chain threw.
+// koa-router leave it in `ctx._matchedRoute`) as soon as it matched, so the handler already sees
+// the name, and records errors the middleware chain threw.
 // The server span itself comes from `http-server`.
-import { HOOK_KOA_REQUEST_SETTLED } from '../hooks/channels.js';
+import { HOOK_KOA_REQUEST_SETTLED, HOOK_KOA_ROUTE_MATCHED } from '../hooks/channels.js';
 import { patchKoa } from '../hooks/koa.js';
 import type { KoaRequestMessage } from '../hooks/koa.js';
 import { nameKoaRoute } from '../semantics/route-names.js';
@@ -17,13 +18,22 @@ function onSettled(message: KoaRequestMessage): void {
   if (message.failed) recordServerError(span, message.error);
 }
 
+/** A router matched: the span gets the route's name now, while the handler runs. */
+function onRouteMatched(message: { context: KoaRequestMessage['context'] }): void {
+  const span = serverSpanOf(message.context.req);
+  if (span != null) nameKoaRoute(message.context, span);
+}
+
 /** The Koa integration for the packages named `modules` (normally `koa`; tests add the `koa2` alias). */
 export function createKoaIntegration(modules: readonly string[]): Integration {
   return defineIntegration({
     name: 'koa',
     packages: modules,
     setup: () => ({
-      channels: [{ channel: HOOK_KOA_REQUEST_SETTLED, handler: onSettled }],
+      channels: [
+        { channel: HOOK_KOA_ROUTE_MATCHED, handler: onRouteMatched },
+        { channel: HOOK_KOA_REQUEST_SETTLED, handler: onSettled },
+      ],
       // Every Koa publishes nothing; the patch checks the Application's shape itself.
       moduleHooks: modules.map((name) => ({ name, versions: '>=2', patch: patchKoa })),
     }),

@@ -68,6 +68,7 @@ export class BatchingReporter implements Reporter {
   private droppedQueueFull = 0;
   private droppedTooLarge = 0;
   private sendFailures = 0;
+  private prepared = false;
 
   constructor(private readonly exporter: Exporter, options: BatchingReporterOptions) {
     this.capacity = options.maxQueueSize ?? 10_000;
@@ -79,6 +80,7 @@ export class BatchingReporter implements Reporter {
   }
 
   report(span: Span): void {
+    if (!this.prepared) this.prepare();
     const queue = this.queue;
     if (queue.length < this.capacity) {
       if (queue.push(span) === this.batchSize) this.flushSoon();
@@ -98,6 +100,23 @@ export class BatchingReporter implements Reporter {
     return this.closing;
   }
 
+  /**
+   * What is queued, handed to the exporter before returning (for a process that is about to end:
+   * no timer or promise will run again). Spans of an export already under way are not repeated.
+   */
+  flushSync(): void {
+    const spans = this.queue;
+    if (spans.length === 0 || this.exporter.exportSync === undefined) return;
+    this.queue = [];
+    try {
+      this.exporter.exportSync(spans);
+      this.reported += spans.length;
+    } catch (error) {
+      this.sendFailures += spans.length;
+      this.faults.report('export', error);
+    }
+  }
+
   stats(): ReporterStats {
     return {
       reported: this.reported,
@@ -106,6 +125,15 @@ export class BatchingReporter implements Reporter {
       sendFailures: this.sendFailures,
       queued: this.queue.length + this.sending,
     };
+  }
+
+  private prepare(): void {
+    this.prepared = true;
+    try {
+      this.exporter.prepare?.();
+    } catch (error) {
+      this.faults.report('exporter prepare', error);
+    }
   }
 
   private readonly onTick = (): void => {

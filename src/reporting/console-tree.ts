@@ -25,9 +25,45 @@ function bar(span: Span, traceStart: number, traceLength: number): string {
   return ' '.repeat(offset) + '█'.repeat(length) + ' '.repeat(BAR_WIDTH - offset - length);
 }
 
+const MAX_DETAIL_WIDTH = 80;
+
 function isError(span: Span): boolean {
   const error = span.getTag('error');
   return error === true || error === 'true';
+}
+
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const shown = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return shown.length > MAX_DETAIL_WIDTH ? `${shown.slice(0, MAX_DETAIL_WIDTH - 1)}…` : shown;
+}
+
+/** The message of the span's first error log, if any. */
+function errorMessage(span: Span): string | undefined {
+  for (const log of span.logs ?? []) {
+    if (log.fields['event'] === 'error') return text(log.fields['message'] ?? log.fields['error.object']);
+  }
+  return undefined;
+}
+
+/**
+ * The tags worth a glance, compactly: status, URL (or statement), peer, and the error message,
+ * e.g. `200 · /items/42 · peer 10.0.0.7:51234` or `error: connect ECONNREFUSED`.
+ */
+function details(span: Span): string {
+  const parts: string[] = [];
+  const status = text(span.getTag('http.status_code'));
+  if (status !== undefined) parts.push(status);
+  const target = text(span.getTag('http.url') ?? span.getTag('db.statement'));
+  if (target !== undefined) parts.push(target);
+  const host = text(span.getTag('peer.hostname') ?? span.getTag('peer.ipv4') ?? span.getTag('peer.ipv6'));
+  const port = text(span.getTag('peer.port'));
+  const service = text(span.getTag('peer.service'));
+  // A client span's URL already names the host it went to.
+  if (host !== undefined && (target === undefined || !target.includes(host))) parts.push(`peer ${port === undefined ? host : `${host}:${port}`}`);
+  if (service !== undefined) parts.push(`from ${service}`);
+  if (isError(span)) parts.push(`error${errorMessage(span) === undefined ? '' : `: ${errorMessage(span)!}`}`);
+  return parts.length === 0 ? '' : `  ${parts.join(' · ')}`;
 }
 
 /** Builds the trees of one trace: spans whose parent is not among them are roots. */
@@ -64,8 +100,7 @@ function formatTrace(traceId: string, spans: readonly Span[], serviceName: strin
   const count = spans.length === 1 ? '1 span' : `${spans.length} spans`;
   const lines = [`trace ${traceId} · ${serviceName} · ${count} · ${formatDuration(length)}`];
   for (const [label, span] of rows) {
-    const mark = isError(span) ? '  error' : '';
-    lines.push(`  ${fit(label, nameWidth)} |${bar(span, start, length)}| ${formatDuration(span.duration).padStart(9)}${mark}`);
+    lines.push(`  ${fit(label, nameWidth)} |${bar(span, start, length)}| ${formatDuration(span.duration).padStart(9)}${details(span)}`);
   }
   return lines.join('\n');
 }
@@ -84,5 +119,6 @@ export function formatTraces(spans: readonly Span[], serviceName: string): strin
   }
   const out: string[] = [];
   for (const [traceId, group] of byTrace) out.push(formatTrace(traceId, group, serviceName));
-  return out.length === 0 ? '' : `${out.join('\n\n')}\n`;
+  // Every trace ends with a blank line, so traces from different flushes are spaced like those of one.
+  return out.length === 0 ? '' : `${out.join('\n\n')}\n\n`;
 }

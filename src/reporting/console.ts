@@ -32,5 +32,10 @@ export class ConsoleExporter implements Exporter {
     }
   }
 
+  exportSync(spans: readonly Span[]): void {
+    // stderr is written synchronously for files, pipes and terminals alike (on Linux and macOS).
+    void this.export(spans);
+  }
+
   async shutdown(): Promise<void> {}
 }

@@ -25,4 +25,11 @@ export interface Exporter {
   export(spans: readonly Span[]): Promise<ExportResult>;
   /** Waits for sends in flight (bounded by the exporter's timeouts), then releases sockets. */
   shutdown(): Promise<void>;
+  /** Called when the first span is queued: open what a later `exportSync` will need. */
+  prepare?(): void;
+  /**
+   * Best effort, for a process about to end (an uncaught exception, `process.exit()`): hands the
+   * spans over before returning, since no later turn of the event loop will come. Never throws.
+   */
+  exportSync?(spans: readonly Span[]): void;
 }

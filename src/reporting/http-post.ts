@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { FaultLog } from '../tracer/logger.js';
 import { markInternal } from '../tracer/internal-requests.js';
 import type { ExportTracker } from './export-tracking.js';
+import { postSync } from './post-sync.js';
 
 export interface HttpPostOptions {
   /** Sent with every request; values are never logged. */
@@ -137,6 +138,21 @@ export class HttpPoster {
   }
 
   /**
+   * One attempt that completes before returning (a child process sends it), for a process about to
+   * end; at most `timeoutMs`, and at most 2 s. False on any failure, which is logged once.
+   */
+  postSync(body: PostBody, contentType: string): boolean {
+    const { hostname, port, path, headers } = this.requestOptions;
+    const host = hostname!.includes(':') ? `[${hostname!}]` : hostname!;
+    const url = `${this.transport === https ? 'https' : 'http'}://${host}${port ? `:${String(port)}` : ''}${path ?? '/'}`;
+    const bytes = body instanceof Uint8Array ? body : Buffer.concat(body as Uint8Array[]);
+    const sent = postSync(url, { ...headers as Record<string, string>, 'Content-Type': contentType }, bytes,
+      Math.min(this.options.timeoutMs, SHUTDOWN_WAIT_MS));
+    if (!sent) this.fault('sync', 'failed while the process was ending');
+    return sent;
+  }
+
+  /**
    * An exporter's shutdown: closes `exports`, lets those under way finish without retries (at most
    * one attempt's timeout, at most 2 s), then aborts what is left (failed) and frees the sockets.
    * The reporter flushes, with retries, before it shuts an exporter down.
@@ -150,7 +166,7 @@ export class HttpPoster {
   }
 
   private fault(kind: string, detail: string): void {
-    this.faults.report(`${this.label} ${kind}`, new Error(`${this.label}: POST ${this.where} ${detail}`));
+    this.faults.note(`${this.label} ${kind}`, `${this.label}: POST ${this.where} ${detail}`);
   }
 
   private open(body: PostBody, contentType: string): http.ClientRequest | null {

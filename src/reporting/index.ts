@@ -1,5 +1,6 @@
 import type { Logger, Reporter } from '../tracer/types.js';
 import type { ResolvedReporterConfig } from '../config/resolve.js';
+import type { ExporterName } from '../config/options.js';
 import type { Exporter, ExporterContext } from './exporter.js';
 import { BatchingReporter } from './batching-reporter.js';
 import { ConsoleExporter } from './console.js';
@@ -17,15 +18,17 @@ export interface ReporterContext {
   logger: Logger;
 }
 
-function primaryExporter(config: ResolvedReporterConfig, context: ExporterContext): Exporter | null {
-  switch (config.exporter) {
+function exporterFor(name: ExporterName, config: ResolvedReporterConfig, context: ExporterContext): Exporter | null {
+  switch (name) {
     case 'jaeger-udp':
     case 'jaeger-udp-binary':
       return new JaegerUdpExporter({
         host: config.agentHost,
         port: config.agentPort,
         maxPacketSize: config.maxPacketSize,
-        protocol: config.exporter === 'jaeger-udp' ? 'compact' : 'binary',
+        protocol: name === 'jaeger-udp' ? 'compact' : 'binary',
+        // Test runs (NODE_ENV=test) that leave the exporter at its default are not told about it.
+        defaultAgent: config.defaultAgent && process.env['NODE_ENV'] !== 'test',
       }, context);
     case 'jaeger-http':
       return new JaegerHttpExporter({
@@ -39,7 +42,7 @@ function primaryExporter(config: ResolvedReporterConfig, context: ExporterContex
     case 'otlp-json':
       return new OtlpHttpExporter({
         endpoint: config.otlpEndpoint,
-        protocol: config.exporter === 'otlp' ? 'protobuf' : 'json',
+        protocol: name === 'otlp' ? 'protobuf' : 'json',
         headers: config.headers,
       }, context);
     case 'console':
@@ -51,14 +54,18 @@ function primaryExporter(config: ResolvedReporterConfig, context: ExporterContex
 
 /**
  * The tracer's reporter for a resolved config: a bounded, batching queue in front of the chosen
- * exporter, plus the console when `logSpans` is set. Exporter `none` reports nothing.
+ * exporters (each gets every batch), plus the console when `logSpans` is set. Exporter `none`
+ * reports nothing.
  */
 export function createReporter(config: ResolvedReporterConfig, context: ReporterContext): Reporter {
-  const primary = primaryExporter(config, context);
-  const logToConsole = config.logSpans && config.exporter !== 'console';
-  const exporter = primary === null
-    ? (logToConsole ? new ConsoleExporter(context) : null)
-    : (logToConsole ? new TeeExporter(primary, new ConsoleExporter(context)) : primary);
+  const names = [config.exporter, ...config.alsoExportTo];
+  if (config.logSpans && !names.includes('console')) names.push('console');
+  // The first exporter's outcome is the one the reporter counts; the others are teed off it.
+  let exporter: Exporter | null = null;
+  for (const name of names) {
+    const next = exporterFor(name, config, context);
+    if (next !== null) exporter = exporter === null ? next : new TeeExporter(exporter, next);
+  }
   if (exporter === null) return new NoneReporter();
   return new BatchingReporter(exporter, {
     maxQueueSize: config.maxQueueSize,

@@ -70,6 +70,15 @@ export class JaegerHttpExporter implements Exporter {
     return this.exports.run(spans, this.send);
   }
 
+  exportSync(spans: readonly Span[]): void {
+    if (this.exports.closed) return;
+    try {
+      for (const batch of packSpans(this.format, spans, MAX_REQUEST_BYTES).batches) this.poster.postSync(batch.parts, 'application/x-thrift');
+    } catch (error) {
+      this.faults.report('jaeger-http encode', error);
+    }
+  }
+
   async shutdown(): Promise<void> {
     if (!this.exports.closed) await this.poster.shutdown(this.exports);
   }

@@ -16,6 +16,11 @@ export interface JaegerUdpOptions {
   maxPacketSize: number;
   /** `compact` for the agent's port 6831, `binary` for 6832. */
   protocol: 'compact' | 'binary';
+  /**
+   * The agent address is the default and nothing else was configured: when nobody listens there,
+   * say once, plainly, that spans go nowhere and how to change that.
+   */
+  defaultAgent?: boolean;
 }
 
 /** How long `shutdown` waits for datagrams still being handed to the kernel. */
@@ -48,6 +53,29 @@ export class JaegerUdpExporter implements Exporter {
 
   export(spans: readonly Span[]): Promise<ExportResult> {
     return this.exports.run(spans, this.send);
+  }
+
+  /** Connects ahead of the first export, so that a crash before it can still send (see exportSync). */
+  prepare(): void {
+    void this.connect();
+  }
+
+  /**
+   * On a connected socket, `send` reaches the kernel before it returns (libuv writes at once when
+   * nothing is queued ahead): the datagrams leave even though the process ends right after.
+   */
+  exportSync(spans: readonly Span[]): void {
+    if (this.exports.closed) return;
+    const socket = this.connected ?? this.connectNow();
+    if (socket === null) return;
+    const packed = packSpans(this.format, spans, this.options.maxPacketSize);
+    for (const batch of packed.batches) {
+      try {
+        socket.send(batch.parts);
+      } catch (error) {
+        this.faults.report('jaeger-udp send', error);
+      }
+    }
   }
 
   async shutdown(): Promise<void> {
@@ -86,7 +114,7 @@ export class JaegerUdpExporter implements Exporter {
     return new Promise((resolve) => {
       try {
         socket.send(batch.parts, (error) => {
-          if (error) this.faults.report(`jaeger-udp send ${(error as NodeJS.ErrnoException).code ?? ''}`, error);
+          if (error) this.reportSendError(error as NodeJS.ErrnoException);
           resolve(!error);
         });
       } catch (error) {
@@ -94,6 +122,39 @@ export class JaegerUdpExporter implements Exporter {
         resolve(false);
       }
     });
+  }
+
+  private reportNoAgent(): void {
+    const { host, port } = this.options;
+    this.faults.note('jaeger-udp no agent', `no Jaeger agent is listening on ${host}:${port} (UDP), the default destination: ` +
+      'spans are being dropped. Start Jaeger (see "Run Jaeger locally" in the README), point JAEGER_AGENT_HOST/PORT at ' +
+      'yours, or choose an exporter with OTEL_TRACES_EXPORTER (otlp, console, none).');
+  }
+
+  private reportSendError(error: NodeJS.ErrnoException): void {
+    const { host, port } = this.options;
+    if (error.code === 'ECONNREFUSED' && this.options.defaultAgent === true) return this.reportNoAgent();
+    this.faults.note(`jaeger-udp send ${error.code ?? ''}`, `jaeger-udp: send to ${host}:${port} failed: ${error.code ?? error.message}`);
+  }
+
+  /**
+   * A socket connected before this returns, for an address given as an IP (with a lookup that
+   * answers at once, dgram binds and connects synchronously); null for a host name, which needs DNS.
+   */
+  private connectNow(): dgram.Socket | null {
+    const { host, port } = this.options;
+    const family = isIP(host);
+    if (family === 0) return null;
+    try {
+      const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup });
+      socket.on('error', (error) => this.faults.report('jaeger-udp socket', error));
+      socket.unref();
+      socket.connect(port, host);
+      return socket;
+    } catch (error) {
+      this.faults.report('jaeger-udp connect', error);
+      return null;
+    }
   }
 
   private connect(): Promise<dgram.Socket | null> {
@@ -113,7 +174,13 @@ export class JaegerUdpExporter implements Exporter {
       const { host, port } = this.options;
       try {
         const socket = dgram.createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
-        socket.on('error', (error) => this.faults.report('jaeger-udp socket', error));
+        // On a connected socket the kernel's ICMP "port unreachable" for a datagram comes back as
+        // an ECONNREFUSED error event moments after the send: detected on the first real batch,
+        // with no probe datagram and no delay at startup.
+        socket.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ECONNREFUSED' && this.options.defaultAgent === true) this.reportNoAgent();
+          else this.faults.report('jaeger-udp socket', error);
+        });
         socket.unref();
         socket.connect(port, host, (error?: Error) => {
           if (error) this.faults.report('jaeger-udp connect', error);
@@ -131,6 +198,11 @@ export class JaegerUdpExporter implements Exporter {
       }
     });
   }
+}
+
+/** dns.lookup's signature, for an address that is already an IP: answers synchronously. */
+function literalLookup(address: string, _options: unknown, callback: (error: null, address: string, family: number) => void): void {
+  callback(null, address, isIP(address));
 }
 
 function closeQuietly(socket: dgram.Socket): void {

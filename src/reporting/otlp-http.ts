@@ -63,6 +63,16 @@ export class OtlpHttpExporter implements Exporter {
     return this.exports.run(spans, this.send);
   }
 
+  exportSync(spans: readonly Span[]): void {
+    if (this.exports.closed) return;
+    try {
+      const body = this.encode(spans);
+      if (body.byteLength <= MAX_OTLP_BODY_BYTES) this.poster.postSync(body, this.contentType);
+    } catch (error) {
+      this.faults.report('otlp encode', error);
+    }
+  }
+
   async shutdown(): Promise<void> {
     if (!this.exports.closed) await this.poster.shutdown(this.exports);
   }

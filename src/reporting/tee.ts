@@ -13,6 +13,16 @@ export class TeeExporter implements Exporter {
     return result;
   }
 
+  prepare(): void {
+    this.primary.prepare?.();
+    this.secondary.prepare?.();
+  }
+
+  exportSync(spans: readonly Span[]): void {
+    this.primary.exportSync?.(spans);
+    this.secondary.exportSync?.(spans);
+  }
+
   async shutdown(): Promise<void> {
     await Promise.all([this.primary.shutdown(), this.secondary.shutdown().catch(() => undefined)]);
   }

@@ -20,12 +20,22 @@ export class FaultLog {
   constructor(private readonly logger: Logger = defaultLogger) {}
 
   report(key: string, error: unknown): void {
+    let message: string;
+    try {
+      message = `${key}: ${error instanceof Error ? error.message : String(error)}`;
+    } catch {
+      message = key;
+    }
+    this.note(key, message);
+  }
+
+  /** Like `report`, with the whole line given: for messages that already say where they come from. */
+  note(key: string, message: string): void {
     this.count++;
     if (this.seen.has(key) || this.seen.size > 1000) return;
     this.seen.add(key);
     try {
-      const message = error instanceof Error ? error.message : String(error);
-      (this.logger.error ?? this.logger.warn)?.call(this.logger, `${key}: ${message}`);
+      (this.logger.error ?? this.logger.warn)?.call(this.logger, message);
     } catch {
       // a user logger that throws must not break the caller
     }

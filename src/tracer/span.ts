@@ -4,6 +4,7 @@ import { SpanContext } from './span-context.js';
 import { nowMs } from './clock.js';
 import type { SpanLimits, SpanLog, SpanReference } from './types.js';
 import { boundTagValue } from './tag-value.js';
+import { asFields, asText, asTime } from './arguments.js';
 
 // Strings are by far the common case and are checked first, inline.
 function bound(value: unknown, max: number): unknown {
@@ -76,13 +77,14 @@ export class Span extends OTSpan {
 
   override setOperationName(name: string): this {
     if (this._recording) {
-      this.operationName = bound(String(name), this._limits.maxOperationNameLength) as string;
+      this.operationName = bound(asText(name), this._limits.maxOperationNameLength) as string;
     }
     return this;
   }
 
   override setTag(key: string, value: unknown): this {
     if (!this._recording) return this;
+    if (typeof key !== 'string') key = asText(key);
     const tags = this.tags;
     const v = bound(value, this._limits.maxTagValueLength);
     for (let i = 0; i < tags.length; i += 2) {
@@ -112,9 +114,10 @@ export class Span extends OTSpan {
     if (tags.length < this._limits.maxTags * 2) tags.push(key, bound(value, this._limits.maxTagValueLength));
   }
 
-  override addTags(keyValuePairs: { [key: string]: unknown }): this {
-    if (!this._recording) return this;
-    for (const key of Object.keys(keyValuePairs)) this.setTag(key, keyValuePairs[key]);
+  override addTags(keyValuePairs: { [key: string]: unknown } | null | undefined): this {
+    const pairs = asFields(keyValuePairs);
+    if (!this._recording || pairs === null) return this;
+    for (const key of Object.keys(pairs)) this.setTag(key, pairs[key]);
     return this;
   }
 
@@ -132,25 +135,26 @@ export class Span extends OTSpan {
     const max = this._limits.maxTagValueLength;
     const fields: Record<string, unknown> = {};
     for (const key of Object.keys(keyValuePairs)) fields[key] = bound(keyValuePairs[key], max);
-    logs.push({ timestamp: typeof timestamp === 'number' ? timestamp : nowMs(), fields });
+    logs.push({ timestamp: asTime(timestamp) ?? nowMs(), fields });
     return this;
   }
 
   override setBaggageItem(key: string, value: string): this {
     const ctx = this._spanContext;
-    ctx.baggage = { ...ctx.baggage, [key]: String(value) };
+    ctx.baggage = { ...ctx.baggage, [asText(key)]: asText(value) };
     return this;
   }
 
   override getBaggageItem(key: string): string | undefined {
     const baggage = this._spanContext.baggage;
-    return baggage !== null && Object.prototype.hasOwnProperty.call(baggage, key) ? baggage[key] : undefined;
+    const name = asText(key);
+    return baggage !== null && Object.prototype.hasOwnProperty.call(baggage, name) ? baggage[name] : undefined;
   }
 
   override finish(finishTime?: number): void {
     if (this._recording) {
       this._recording = false;
-      const end = typeof finishTime === 'number' ? finishTime : nowMs();
+      const end = asTime(finishTime) ?? nowMs();
       this.duration = end > this.startTime ? end - this.startTime : 0;
       this._owner._onFinish(this);
     }
@@ -166,7 +170,7 @@ export class Span extends OTSpan {
     if (error instanceof Error) {
       this.log({ event: 'error', 'error.object': error, 'error.kind': error.name, message: error.message, stack: error.stack });
     } else {
-      this.log({ event: 'error', 'error.object': error, message: String(error) });
+      this.log({ event: 'error', 'error.object': error, message: asText(error) });
     }
     return this;
   }

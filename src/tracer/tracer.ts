@@ -5,8 +5,9 @@ import { randomWord } from './ids.js';
 import { nowMs } from './clock.js';
 import { spanStore } from './active-context.js';
 import { FaultLog, defaultLogger } from './logger.js';
-import type { Logger, Reporter, Sampler, SpanLimits, SpanReference } from './types.js';
+import type { Logger, Reporter, Sampler, SamplingDecision, SpanLimits, SpanReference } from './types.js';
 import { DEFAULT_SPAN_LIMITS } from './types.js';
+import { asFields, asText, asTime } from './arguments.js';
 
 /** Options of `startSpan` / `startActiveSpan`: OpenTracing's, plus `ignoreActiveSpan`. */
 export interface SpanOptions {
@@ -50,6 +51,7 @@ export interface TracerStats {
 }
 
 const EMPTY_TRACE = Object.freeze([0, 0, 0, 0]);
+const NOT_SAMPLED: SamplingDecision = Object.freeze({ sampled: false, tags: Object.freeze([]) });
 const NO_HEADERS: readonly string[] = Object.freeze([]);
 
 function asOurContext(value: unknown): SpanContext | null {
@@ -146,13 +148,14 @@ export class Tracer extends opentracing.Tracer {
   }
 
   /** Starts a span; without `childOf`/`references` its parent is the active span. */
-  override startSpan(name: string, options?: SpanOptions): Span {
+  override startSpan(name: string, spanOptions?: SpanOptions | null): Span {
     if (this.disabled) return this._noopSpan;
     let parent: SpanContext | null = null;
     let references: SpanReference[] | null = null;
+    const options = asFields(spanOptions) as SpanOptions | null ?? undefined;
     if (options !== undefined) {
       if (options.childOf != null) parent = contextOf(options.childOf);
-      if (options.references !== undefined && options.references.length > 0) {
+      if (Array.isArray(options.references) && options.references.length > 0) {
         references = this._references(options.references);
         if (parent === null && references.length > 0) {
           parent = (references.find((r) => r.type === 'child_of') ?? references[0]!).context;
@@ -164,7 +167,7 @@ export class Tracer extends opentracing.Tracer {
     } else {
       parent = this._activeContext();
     }
-    return this._newSpan(String(name), parent, references, options);
+    return this._newSpan(asText(name), parent, references, options);
   }
 
   /**
@@ -185,7 +188,11 @@ export class Tracer extends opentracing.Tracer {
   startActiveSpan<T>(name: string, options: SpanOptions | undefined, fn: (span: Span) => T): T;
   startActiveSpan<T>(name: string, optionsOrFn: SpanOptions | undefined | ((span: Span) => T), maybeFn?: (span: Span) => T): T {
     const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
-    if (typeof fn !== 'function') throw new TypeError('startActiveSpan: fn must be a function');
+    if (typeof fn !== 'function') {
+      // Nothing to run: reported (once) rather than thrown into the caller.
+      this.faults.report('startActiveSpan', new TypeError('the last argument must be a function'));
+      return undefined as T;
+    }
     const options = typeof optionsOrFn === 'function' ? undefined : optionsOrFn;
     const span = this.startSpan(name, options);
     if (this.disabled) return fn(span);
@@ -199,7 +206,13 @@ export class Tracer extends opentracing.Tracer {
 
   /** Runs `fn` with `span` active (null: with no active span), without finishing it. */
   withSpan<T>(span: Span | null, fn: () => T): T {
-    return spanStore.run(span, fn);
+    if (typeof fn !== 'function') {
+      this.faults.report('withSpan', new TypeError('the second argument must be a function'));
+      return undefined as T;
+    }
+    // Only a span becomes active (activeSpan() and every child read its context).
+    const active = span !== null && typeof span === 'object' && typeof span.context === 'function' ? span : null;
+    return spanStore.run(active, fn);
   }
 
   override inject(spanOrContext: opentracing.Span | opentracing.SpanContext, format: string, carrier: unknown): void {
@@ -280,6 +293,19 @@ export class Tracer extends opentracing.Tracer {
     }
   }
 
+  /**
+   * @internal For a process about to end (uncaught exception, `process.exit()`): hands what is
+   * queued to the exporter before returning. Never throws.
+   */
+  _flushSync(): void {
+    if (this._closed) return;
+    try {
+      this._reporter.flushSync?.();
+    } catch (error) {
+      this.faults.report('flush', error);
+    }
+  }
+
   get isClosed(): boolean {
     return this._closed;
   }
@@ -310,6 +336,17 @@ export class Tracer extends opentracing.Tracer {
     return active == null ? null : active.context();
   }
 
+  /** The sampler's decision; a sampler that throws (a user's own) samples nothing rather than failing startSpan. */
+  private _decide(name: string, traceWords: readonly number[]): SamplingDecision {
+    try {
+      const decision = this._sampler.isSampled(name, traceWords);
+      return decision !== null && typeof decision === 'object' ? decision : NOT_SAMPLED;
+    } catch (error) {
+      this.faults.report('sampler', error);
+      return NOT_SAMPLED;
+    }
+  }
+
   private _references(refs: opentracing.Reference[]): SpanReference[] {
     const out: SpanReference[] = [];
     for (const ref of refs) {
@@ -338,10 +375,10 @@ export class Tracer extends opentracing.Tracer {
       if (debugId !== null) {
         flags = FLAG_SAMPLED | FLAG_DEBUG;
       } else {
-        const decision = this._sampler.isSampled(name, traceWords);
+        const decision = this._decide(name, traceWords);
         if (decision.sampled) {
           flags = FLAG_SAMPLED;
-          rootTags = decision.tags;
+          rootTags = Array.isArray(decision.tags) ? decision.tags : null;
         }
       }
       context = new SpanContext(traceWords, spanIdHi, spanIdLo, 0, 0, flags, parent?.baggage ?? null, null, debugId);
@@ -350,11 +387,11 @@ export class Tracer extends opentracing.Tracer {
       return new Span(this, context, name, 0, references, this._limits);
     }
     this._sampled++;
-    const startTime = options?.startTime ?? nowMs();
+    const startTime = asTime(options?.startTime) ?? nowMs();
     const span = new Span(this, context, name, startTime, references, this._limits);
     if (rootTags !== null) for (let i = 0; i < rootTags.length; i += 2) span.setTag(rootTags[i] as string, rootTags[i + 1]);
     if (context.debugId !== null && parent !== null) span.setTag('jaeger-debug-id', context.debugId);
-    if (options?.tags !== undefined) span.addTags(options.tags);
+    if (options?.tags != null) span.addTags(options.tags);
     span._startTags = span.tags.length;
     return span;
   }

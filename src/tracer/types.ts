@@ -24,6 +24,8 @@ export interface Reporter {
   close(): Promise<void>;
   /** Counters a reporter keeps (queue drops, send failures...). */
   stats?(): Readonly<Record<string, number>>;
+  /** Hands what is queued to the exporter synchronously, when the process is about to end. */
+  flushSync?(): void;
 }
 
 export interface SamplingDecision {

@@ -35,7 +35,7 @@ const activeSpanId = (): string | undefined => spanStore.getStore()?.context().t
 
 export function buildApp(express: ExpressModule, downstreamPort: () => number): http.RequestListener {
   const app = express();
-  app.get('/users/:id', (req: Req, res: Res) => res.json({ id: req.params.id }));
+  app.get('/users/:id', (req: Req, res: Res) => res.json({ id: req.params.id, spanName: spanStore.getStore()?.operationName }));
 
   const orgs = express.Router({ mergeParams: true });
   orgs.get('/members/:member', (req: Req, res: Res) => res.json(req.params));
@@ -127,7 +127,7 @@ export function expressSuite(label: string, loadExpress: () => ExpressModule, in
   describe(`${label}: routes`, () => {
     test('the route template names the span; params are the request\'s', async () => {
       const { body, span } = await one('/users/42?expand=1');
-      assert.deepEqual(JSON.parse(body), { id: '42' });
+      assert.deepEqual(JSON.parse(body), { id: '42', spanName: 'GET /users/:id' }, 'named already inside the handler');
       assert.equal(span.operationName, 'GET /users/:id');
       assert.equal(span.tags['http.route'], '/users/:id');
       assert.equal(span.tags.component, 'express');

@@ -138,4 +138,42 @@ describe('register preload', () => {
     assert.deepEqual(ending(exit), { code: 7, signal: null, stderr: '' });
     await assertTrace('esm-own-handler', 'esm-root');
   });
+
+  test('OTAI_* variables: ignored paths make no span, the caller header names peer.service', async () => {
+    const child = spawn(process.execPath, ['-r', 'opentracing-async-instrumentation/register', 'app-server.cjs'], {
+      cwd: apps.dir,
+      env: {
+        PATH: process.env.PATH,
+        JAEGER_SERVICE_NAME: 'env-options',
+        JAEGER_AGENT_HOST: agent.host,
+        JAEGER_AGENT_PORT: String(agent.port),
+        OTAI_IGNORE_PATHS: '/health,^/metrics/',
+        OTAI_CALLER_NAME_HEADERS: 'x-caller',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const port = await new Promise<number>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const match = /port (\d+)/.exec(chunk.toString());
+        if (match) resolve(Number(match[1]));
+      });
+    });
+    for (const path of ['/health', '/metrics/cpu', '/work']) {
+      await (await fetch(`http://127.0.0.1:${port}${path}`, { headers: { 'x-caller': 'web' } })).text();
+    }
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    assert.equal(stderr, '');
+    const spansOf = (datagrams: readonly Buffer[]): DecodedSpan[] => datagrams
+      .map((d) => decodeCompactEmitBatch(d).batch)
+      .filter((batch) => batch.process.serviceName === 'env-options')
+      .flatMap((batch) => batch.spans);
+    await agent.waitUntil((datagrams) => spansOf(datagrams).length >= 1, 5000);
+    const spans = spansOf(agent.datagrams);
+    assert.deepEqual(spans.map((s) => tagOf(s, 'http.url')), ['/work']);
+    assert.equal(tagOf(spans[0]!, 'peer.service'), 'web');
+  });
 });

@@ -14,7 +14,7 @@ const cases: [string, unknown, RegExp][] = [
   ['sampler hostPort', { sampler: { type: 'remote', hostPort: 'no-port' } }, /config\.sampler\.hostPort/],
   ['refresh interval', { sampler: { refreshIntervalMs: 0 } }, /config\.sampler\.refreshIntervalMs/],
   ['agentPort 0', { reporter: { agentPort: 0 } }, /config\.reporter\.agentPort/],
-  ['agentPort string', { reporter: { agentPort: '6831' } }, /config\.reporter\.agentPort/],
+  ['agentPort text', { reporter: { agentPort: 'six' } }, /config\.reporter\.agentPort/],
   ['collectorEndpoint not a URL', { reporter: { collectorEndpoint: 'localhost:14268' } }, /config\.reporter\.collectorEndpoint/],
   ['otlpEndpoint ftp', { reporter: { otlpEndpoint: 'ftp://x/v1/traces' } }, /config\.reporter\.otlpEndpoint/],
   ['flushIntervalMs negative', { reporter: { flushIntervalMs: -5 } }, /config\.reporter\.flushIntervalMs/],
@@ -24,7 +24,7 @@ const cases: [string, unknown, RegExp][] = [
   ['propagators not array', { propagators: 'jaeger' }, /config\.propagators/],
   ['tags value object', { tags: { a: { b: 1 } } }, /config\.tags\.a/],
   ['limits zero', { limits: { maxTags: 0 } }, /config\.limits\.maxTags/],
-  ['config not object', 'jaeger', /config\./],
+  ['config not object', 'jaeger', /config must be an object, got "jaeger"/],
 ];
 
 describe('invalid explicit options throw a TypeError naming the option', () => {

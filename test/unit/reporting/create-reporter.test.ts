@@ -6,6 +6,7 @@ import { initTracer } from '../../../src/config/init.js';
 import { createReporter } from '../../../src/reporting/index.js';
 import { BatchingReporter } from '../../../src/reporting/batching-reporter.js';
 import { NoneReporter } from '../../../src/reporting/none.js';
+import { startHttpCollector } from '../../support/http-collector.js';
 
 const context = { serviceName: 'svc', processTags: {}, logger: {} };
 
@@ -73,5 +74,24 @@ describe('createReporter', () => {
       await tracer.close();
     });
     assert.match(printed, /\n {2}logged +\|/);
+  });
+
+  test('a list of exporters: each gets every span (OTEL_TRACES_EXPORTER=otlp,console)', async () => {
+    const collector = await startHttpCollector(200);
+    try {
+      const tracer = initTracer({ serviceName: 'svc', global: false,
+        reporter: { exporter: ['otlp', 'console'], otlpEndpoint: `${collector.origin}/v1/traces` } });
+      const printed = await captureStderr(async () => {
+        tracer.startSpan('both').finish();
+        await tracer.close();
+      });
+      assert.match(printed, /\n {2}both +\|/);
+      assert.equal(collector.received.length, 1);
+      assert.equal(collector.received[0]!.url, '/v1/traces');
+      assert.ok(collector.received[0]!.body.includes(Buffer.from('both')));
+      assert.equal(tracer.stats()['reported'], 1);
+    } finally {
+      await collector.close();
+    }
   });
 });
