@@ -21,3 +21,21 @@ export const UNDICI_REQUEST_ERROR = 'undici:request:error';
  * `http.client.request.created`, with the same `{ request }` message.
  */
 export const HOOK_HTTP_CLIENT_REQUEST_CREATED = 'opentracing-async-instrumentation:http.client.request.created';
+
+/** mysql2 >= 3.20's own TracingChannels (`tracing:<name>:start`, ...). */
+export const MYSQL2_QUERY = 'mysql2:query';
+export const MYSQL2_EXECUTE = 'mysql2:execute';
+export const MYSQL2_CONNECT = 'mysql2:connect';
+export const MYSQL2_POOL_CONNECT = 'mysql2:pool:connect';
+
+/**
+ * Ours: the same TracingChannels with mysql2's payload, published by the hooks of mysql2 < 3.20
+ * and of mysql 2.x, which publish nothing themselves.
+ */
+export const HOOK_MYSQL2_QUERY = 'opentracing-async-instrumentation:mysql2:query';
+export const HOOK_MYSQL2_EXECUTE = 'opentracing-async-instrumentation:mysql2:execute';
+export const HOOK_MYSQL2_CONNECT = 'opentracing-async-instrumentation:mysql2:connect';
+export const HOOK_MYSQL2_POOL_CONNECT = 'opentracing-async-instrumentation:mysql2:pool:connect';
+export const HOOK_MYSQL_QUERY = 'opentracing-async-instrumentation:mysql:query';
+export const HOOK_MYSQL_CONNECT = 'opentracing-async-instrumentation:mysql:connect';
+export const HOOK_MYSQL_POOL_CONNECT = 'opentracing-async-instrumentation:mysql:pool:connect';
