@@ -9,6 +9,7 @@ import { expressIntegration } from './express.js';
 import { koaIntegration } from './koa.js';
 import { fastifyIntegration } from './fastify.js';
 import { mysql2Integration } from './mysql2.js';
+import { mysqlIntegration } from './mysql.js';
 
 export const integrations: readonly Integration[] = [
   httpClientIntegration,
@@ -19,4 +20,5 @@ export const integrations: readonly Integration[] = [
   koaIntegration,
   fastifyIntegration,
   mysql2Integration,
+  mysqlIntegration,
 ];

@@ -17,7 +17,7 @@ export interface SqlIntegrationDefinition {
   readonly modules: readonly string[];
   readonly channels: SqlChannelNames;
   /** Patches a loaded copy (version from its package.json, null if unreadable); returns the undo, or null. */
-  readonly patch?: (exports: unknown, version: string | null) => (() => void) | null;
+  readonly patch?: (exports: unknown, version: string | null, basedir: string | undefined) => (() => void) | null;
 }
 
 function versionAt(basedir: string | undefined): string | null {
@@ -50,7 +50,7 @@ export function createSqlIntegration(definition: SqlIntegrationDefinition): Inte
           if (target === null || (typeof target !== 'object' && typeof target !== 'function') || patched.has(target)) return undefined;
           patched.add(target);
           try {
-            const restore = patch(target, versionAt(basedir));
+            const restore = patch(target, versionAt(basedir), basedir);
             if (restore !== null) undo.push(restore);
           } catch (error) {
             context.fault(definition.name, error);
