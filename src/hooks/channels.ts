@@ -1,13 +1,14 @@
-// Every diagnostics channel this package publishes or subscribes to, named in one place.
+// Every diagnostics channel this package publishes or subscribes to, named in one place. A
+// TracingChannel is listed by the name given to `diagnostics_channel.tracingChannel(name)`; its
+// channels are `tracing:<name>:start`, `:end`, `:asyncStart`, `:asyncEnd`, `:error`.
 
-/** Node's own `http` client channels (`created` only on Node 22.12+ / 23.2+). */
+// --- Node's own ---
+
+/** node:http client: a new request, before its headers are written (Node 22.12+ / 23.2+ only). */
 export const HTTP_CLIENT_REQUEST_CREATED = 'http.client.request.created';
-export const HTTP_CLIENT_REQUEST_START = 'http.client.request.start';
 export const HTTP_CLIENT_REQUEST_ERROR = 'http.client.request.error';
-export const HTTP_CLIENT_RESPONSE_FINISH = 'http.client.response.finish';
 
-/** Node's own `http` server channels. */
-export const HTTP_SERVER_REQUEST_START = 'http.server.request.start';
+/** node:http server: the response has finished. */
 export const HTTP_SERVER_RESPONSE_FINISH = 'http.server.response.finish';
 
 /** undici's channels, shared by Node's bundled copy (global `fetch`) and the `undici` package. */
@@ -16,26 +17,45 @@ export const UNDICI_REQUEST_HEADERS = 'undici:request:headers';
 export const UNDICI_REQUEST_TRAILERS = 'undici:request:trailers';
 export const UNDICI_REQUEST_ERROR = 'undici:request:error';
 
-/**
- * Ours: published by the `http.request`/`http.get` wrap on Nodes without
- * `http.client.request.created`, with the same `{ request }` message.
- */
-export const HOOK_HTTP_CLIENT_REQUEST_CREATED = 'opentracing-async-instrumentation:http.client.request.created';
+// --- Libraries' own ---
 
-/** mysql2 >= 3.20's own TracingChannels (`tracing:<name>:start`, ...). */
+/** Express 5 (through router 2.3+): a TracingChannel, one `start` per layer run. */
+export const EXPRESS_ROUTER_REQUEST = 'express.router.request';
+
+/** Fastify 4 and 5: each new instance, published once. */
+export const FASTIFY_INITIALIZATION = 'fastify.initialization';
+/** Fastify 5: a TracingChannel around each route handler, with the route. */
+export const FASTIFY_REQUEST_HANDLER = 'fastify.request.handler';
+
+/**
+ * mysql2 >= 3.20: TracingChannels with `query`, `values`, `database`, `serverAddress`,
+ * `serverPort` (`user` on connect). Our hook publishes the same for older mysql2.
+ */
 export const MYSQL2_QUERY = 'mysql2:query';
 export const MYSQL2_EXECUTE = 'mysql2:execute';
 export const MYSQL2_CONNECT = 'mysql2:connect';
 export const MYSQL2_POOL_CONNECT = 'mysql2:pool:connect';
 
+// --- Ours, published by hooks/ for what publishes nothing; each mirrors a library's own ---
+
 /**
- * Ours: the same TracingChannels with mysql2's payload, published by the hooks of mysql2 < 3.20
- * and of mysql 2.x, which publish nothing themselves.
+ * Published by the `http.request`/`http.get` wrap on Nodes without
+ * `http.client.request.created`, with the same `{ request }` message.
  */
-export const HOOK_MYSQL2_QUERY = 'opentracing-async-instrumentation:mysql2:query';
-export const HOOK_MYSQL2_EXECUTE = 'opentracing-async-instrumentation:mysql2:execute';
-export const HOOK_MYSQL2_CONNECT = 'opentracing-async-instrumentation:mysql2:connect';
-export const HOOK_MYSQL2_POOL_CONNECT = 'opentracing-async-instrumentation:mysql2:pool:connect';
+export const HOOK_HTTP_CLIENT_REQUEST_CREATED = 'opentracing-async-instrumentation:http.client.request.created';
+
+/** node:http server: what a `request` listener threw; a request or response closed before the response finished. */
+export const HOOK_HTTP_SERVER_REQUEST_ERROR = 'opentracing-async-instrumentation:http.server.request.error';
+export const HOOK_HTTP_SERVER_REQUEST_CLOSE = 'opentracing-async-instrumentation:http.server.request.close';
+
+/** Express 4: `express.router.request`'s `start` and `error` messages, as plain channels. */
+export const HOOK_EXPRESS4_LAYER = 'opentracing-async-instrumentation:express4.layer';
+export const HOOK_EXPRESS4_ERROR = 'opentracing-async-instrumentation:express4.error';
+
+/** Koa: the end of each request's middleware chain. */
+export const HOOK_KOA_REQUEST_SETTLED = 'opentracing-async-instrumentation:koa.request.settled';
+
+/** mysql 2.x: TracingChannels with mysql2's payload (mysql publishes none of its own). */
 export const HOOK_MYSQL_QUERY = 'opentracing-async-instrumentation:mysql:query';
 export const HOOK_MYSQL_CONNECT = 'opentracing-async-instrumentation:mysql:connect';
 export const HOOK_MYSQL_POOL_CONNECT = 'opentracing-async-instrumentation:mysql:pool:connect';

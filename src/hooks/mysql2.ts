@@ -1,19 +1,19 @@
 // mysql2 before 3.20 publishes nothing. This hook traces the same calls mysql2 3.20 traces itself
-// (`query`, `execute`, the connection handshake, `Pool#getConnection`) through TracingChannels
-// of ours with mysql2's payload, so one plugin serves both. One difference, on the safe side:
+// (`query`, `execute`, the connection handshake, `Pool#getConnection`) on mysql2's own
+// TracingChannels with its payload, so one plugin serves both (only copies below 3.20 get it). One difference, on the safe side:
 // `query` is the statement as written (placeholders), not with the values inlined.
 // Emitter-style calls (no callback: row events, `.stream()`) get their events in the caller's
 // async context, and no listener is added to the command (an unhandled 'error' stays unhandled).
 import * as diagnosticsChannel from 'node:diagnostics_channel';
-import { HOOK_MYSQL2_CONNECT, HOOK_MYSQL2_EXECUTE, HOOK_MYSQL2_POOL_CONNECT, HOOK_MYSQL2_QUERY } from './channels.js';
+import { MYSQL2_CONNECT, MYSQL2_EXECUTE, MYSQL2_POOL_CONNECT, MYSQL2_QUERY } from './channels.js';
 import { bindEmitterScope, isFunction, messageFor, noop, ownerOf, prototypeOf, traceEmitter } from './sql-tracing.js';
 import type { AnyMethod, Callback, ConnectionConfig, SqlQueryMessage } from './sql-tracing.js';
 import { replaceMethod } from './wrap.js';
 
-export const queryChannel = diagnosticsChannel.tracingChannel(HOOK_MYSQL2_QUERY);
-export const executeChannel = diagnosticsChannel.tracingChannel(HOOK_MYSQL2_EXECUTE);
-export const connectChannel = diagnosticsChannel.tracingChannel(HOOK_MYSQL2_CONNECT);
-export const poolConnectChannel = diagnosticsChannel.tracingChannel(HOOK_MYSQL2_POOL_CONNECT);
+export const queryChannel = diagnosticsChannel.tracingChannel(MYSQL2_QUERY);
+export const executeChannel = diagnosticsChannel.tracingChannel(MYSQL2_EXECUTE);
+export const connectChannel = diagnosticsChannel.tracingChannel(MYSQL2_CONNECT);
+export const poolConnectChannel = diagnosticsChannel.tracingChannel(MYSQL2_POOL_CONNECT);
 
 interface Mysql2Connection {
   config?: ConnectionConfig;
