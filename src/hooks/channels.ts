@@ -59,3 +59,7 @@ export const HOOK_KOA_REQUEST_SETTLED = 'opentracing-async-instrumentation:koa.r
 export const HOOK_MYSQL_QUERY = 'opentracing-async-instrumentation:mysql:query';
 export const HOOK_MYSQL_CONNECT = 'opentracing-async-instrumentation:mysql:connect';
 export const HOOK_MYSQL_POOL_CONNECT = 'opentracing-async-instrumentation:mysql:pool:connect';
+
+/** mariadb (3.x, promise API): TracingChannels with mysql2's payload (mariadb publishes none). */
+export const HOOK_MARIADB_QUERY = 'opentracing-async-instrumentation:mariadb:query';
+export const HOOK_MARIADB_CONNECT = 'opentracing-async-instrumentation:mariadb:connect';

@@ -10,6 +10,7 @@ import { koaIntegration } from './koa.js';
 import { fastifyIntegration } from './fastify.js';
 import { mysql2Integration } from './mysql2.js';
 import { mysqlIntegration } from './mysql.js';
+import { mariadbIntegration } from './mariadb.js';
 
 export const integrations: readonly Integration[] = [
   httpClientIntegration,
@@ -21,4 +22,5 @@ export const integrations: readonly Integration[] = [
   fastifyIntegration,
   mysql2Integration,
   mysqlIntegration,
+  mariadbIntegration,
 ];

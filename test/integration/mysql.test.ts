@@ -1,5 +1,5 @@
 // The MySQL drivers against one real MariaDB: the newest mysql2 (its own TracingChannels), one
-// mysql2 release below 3.20 (our hook) and mysql 2.x (our hook); then exported bytes, knex in an
+// mysql2 release below 3.20 (our hook), mysql 2.x and mariadb (our hooks, also imported from ESM); then exported bytes, knex in an
 // Express route, and the README's example.
 import { after, before } from 'node:test';
 import { createMysql2Integration } from '../../src/plugins/mysql2.js';
@@ -8,6 +8,7 @@ import type { MariaDb } from '../support/mariadb.js';
 import { mysql2Suite } from './mysql2-suite.js';
 import { mysqlSuite } from './mysql-suite.js';
 import { mysqlAppSuite } from './mysql-app-suite.js';
+import { mariadbSuite } from './mariadb-suite.js';
 
 let db: MariaDb;
 before(async () => {
@@ -21,4 +22,5 @@ after(async () => {
 mysql2Suite({ module: 'mysql2', ownChannels: true, createIntegration: () => createMysql2Integration(['mysql2']), database: () => db });
 mysql2Suite({ module: 'mysql2-old', ownChannels: false, createIntegration: () => createMysql2Integration(['mysql2-old']), database: () => db });
 mysqlSuite(() => db);
+mariadbSuite(() => db);
 mysqlAppSuite(() => db);
