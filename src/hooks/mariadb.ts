@@ -1,14 +1,19 @@
 // The `mariadb` connector (3.x) publishes nothing, and its classes are not exported (the CommonJS
-// build is one bundle whose exports are getters). This hook wraps the factories of the promise
-// API (`createConnection`, `createPool`) and, from the first connection or pool they return, the
-// methods of its class: `query`, `execute`, `batch`, `queryStream`, `beginTransaction`, `commit`,
-// `rollback`, and a pool's `getConnection`. Statements and connects are published on
+// build is one bundle whose exports are getters). This hook wraps the factories of its promise
+// API (`mariadb`) and of its callback API (`mariadb/callback`), `createConnection` and
+// `createPool`, and, from the first connection or pool they return, the methods of its class:
+// `query`, `execute`, `batch`, `queryStream`, `beginTransaction`, `commit`, `rollback`, and a
+// pool's `getConnection` (whose callback then runs in the caller's context, also when queued). Statements and connects are published on
 // TracingChannels of ours with mysql2's payload. What a connection talks to is remembered per
 // object at creation; never its password.
+import { AsyncResource } from 'node:async_hooks';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { HOOK_MARIADB_CONNECT, HOOK_MARIADB_QUERY } from './channels.js';
-import { bindEmitterScope, isFunction, messageFor, noop } from './sql-tracing.js';
-import type { AnyMethod, ConnectionConfig } from './sql-tracing.js';
+import { bindEmitterScope, isFunction, messageFor, noop, traceEmitter } from './sql-tracing.js';
+import type { AnyMethod, Callback, ConnectionConfig } from './sql-tracing.js';
+
+/** Which of the connector's APIs an object belongs to. */
+type Api = 'promise' | 'callback';
 import { replaceMethod } from './wrap.js';
 
 export const queryChannel = diagnosticsChannel.tracingChannel(HOOK_MARIADB_QUERY);
@@ -57,6 +62,28 @@ function wrapStatement(original: AnyMethod): AnyMethod {
   };
 }
 
+/** The callback API: the callback is the last function argument; without one, `query` still returns its command. */
+function wrapCallbackStatement(name: string, original: AnyMethod): AnyMethod {
+  return function statement(this: unknown, sql: unknown, values: unknown, cb: unknown) {
+    const call = original as (this: unknown, ...args: unknown[]) => unknown;
+    const args = [...(arguments as unknown as unknown[])];
+    if (!queryChannel.hasSubscribers) return call.apply(this, args);
+    const position = isFunction(values) ? 1 : isFunction(cb) ? 2 : -1;
+    const message = messageFor(targets.get(this as object), statementOf(sql), isFunction(values) ? valuesOf(sql, undefined) : valuesOf(sql, values));
+    if (position !== -1) return queryChannel.traceCallback(call, position, message, this, ...args);
+    return name === 'query' ? traceEmitter(queryChannel, message, () => call.apply(this, args)) : call.apply(this, args);
+  };
+}
+
+/** The callback API's `commit(cb)` / `rollback(cb)`: traced when given a callback. */
+function wrapCallbackTransaction(sql: string, original: AnyMethod): AnyMethod {
+  return function transaction(this: unknown, cb: unknown) {
+    const call = original as (this: unknown, ...args: unknown[]) => unknown;
+    if (!queryChannel.hasSubscribers || !isFunction(cb)) return call.apply(this, arguments as unknown as unknown[]);
+    return queryChannel.traceCallback(call, 0, messageFor(targets.get(this as object), sql, undefined), this, cb);
+  };
+}
+
 function wrapTransaction(sql: string, original: AnyMethod): AnyMethod {
   return function transaction(this: unknown) {
     const call = original as (this: unknown, ...args: unknown[]) => Promise<unknown>;
@@ -94,14 +121,19 @@ const patchedClasses = new WeakSet<object>();
 const undoClasses: (() => void)[] = [];
 
 /** Wraps the methods of the class of `connection` (once per class). */
-function patchConnectionClass(connection: unknown): void {
+function patchConnectionClass(connection: unknown, api: Api): void {
   if (connection === null || typeof connection !== 'object') return;
   const proto = Object.getPrototypeOf(connection) as Record<string, AnyMethod> | null;
   if (proto === null || patchedClasses.has(proto)) return;
   patchedClasses.add(proto);
-  for (const name of STATEMENT_METHODS) if (isFunction(proto[name])) undoClasses.push(replaceMethod(proto, name, wrapStatement));
+  for (const name of STATEMENT_METHODS) {
+    if (!isFunction(proto[name])) continue;
+    undoClasses.push(replaceMethod(proto, name, (original) => (api === 'promise' ? wrapStatement(original) : wrapCallbackStatement(name, original))));
+  }
   for (const [name, sql] of Object.entries(TRANSACTION_STATEMENTS)) {
-    if (isFunction(proto[name])) undoClasses.push(replaceMethod(proto, name, (original) => wrapTransaction(sql, original)));
+    // the callback API's beginTransaction is a `query('START TRANSACTION')`: traced there
+    if (!isFunction(proto[name]) || (api === 'callback' && name === 'beginTransaction')) continue;
+    undoClasses.push(replaceMethod(proto, name, (original) => (api === 'promise' ? wrapTransaction(sql, original) : wrapCallbackTransaction(sql, original))));
   }
   if (isFunction(proto.queryStream)) undoClasses.push(replaceMethod(proto, 'queryStream', wrapQueryStream));
   undoClasses.push(() => patchedClasses.delete(proto));
@@ -111,49 +143,79 @@ function remember(object: unknown, target: ConnectionConfig | undefined): void {
   if (target !== undefined && object !== null && typeof object === 'object') targets.set(object, target);
 }
 
-/** Wraps the methods of the class of `pool` (once per class): its statements, and the connections it hands out. */
-function patchPoolClass(pool: unknown): void {
-  if (pool === null || typeof pool !== 'object') return;
-  const proto = Object.getPrototypeOf(pool) as Record<string, AnyMethod> | null;
-  if (proto === null || patchedClasses.has(proto)) return;
-  patchedClasses.add(proto);
-  for (const name of STATEMENT_METHODS) if (isFunction(proto[name])) undoClasses.push(replaceMethod(proto, name, wrapStatement));
-  if (isFunction(proto.getConnection)) {
-    undoClasses.push(replaceMethod(proto, 'getConnection', (original) => function getConnection(this: unknown) {
-      const acquired = (original as (this: unknown, ...args: unknown[]) => unknown).apply(this, arguments as unknown as unknown[]);
-      if (!(acquired instanceof Promise)) return acquired;
-      const target = targets.get(this as object);
-      return acquired.then((connection: unknown) => {
-        remember(connection, target);
-        patchConnectionClass(connection);
-        return connection;
-      });
-    }));
-  }
-  undoClasses.push(() => patchedClasses.delete(proto));
-}
-
-function wrapCreateConnection(original: AnyMethod): AnyMethod {
-  return function createConnection(this: unknown, options: unknown) {
-    const call = original as (this: unknown, ...args: unknown[]) => Promise<unknown>;
-    const target = targetOf(options);
-    const connected = connectChannel.hasSubscribers
-      ? connectChannel.tracePromise(() => call.apply(this, arguments as unknown as unknown[]), messageFor(target, undefined, undefined))
-      : call.apply(this, arguments as unknown as unknown[]);
-    if (!(connected instanceof Promise)) return connected;
-    return connected.then((connection: unknown) => {
+/** A pool's `getConnection`: the connection it hands out is remembered and its class patched. */
+function wrapGetConnection(api: Api, original: AnyMethod): AnyMethod {
+  return function getConnection(this: unknown, ...args: unknown[]) {
+    const call = original as (this: unknown, ...args: unknown[]) => unknown;
+    const target = targets.get(this as object);
+    const adopt = (connection: unknown): void => {
       remember(connection, target);
-      patchConnectionClass(connection);
+      patchConnectionClass(connection, api);
+    };
+    if (api === 'callback') {
+      const last = args.length - 1;
+      const cb = args[last];
+      if (isFunction(cb)) {
+        // run in the caller's context even when the pool queues the request
+        const bound = AsyncResource.bind(cb);
+        args[last] = function acquired(this: unknown, error: unknown, connection: unknown) {
+          if (error === null || error === undefined) adopt(connection);
+          return bound.apply(this, arguments as unknown as unknown[]);
+        } as Callback;
+      }
+      return call.apply(this, args);
+    }
+    const acquired = call.apply(this, args);
+    if (!(acquired instanceof Promise)) return acquired;
+    return acquired.then((connection: unknown) => {
+      adopt(connection);
       return connection;
     });
   };
 }
 
-function wrapCreatePool(original: AnyMethod): AnyMethod {
+/** Wraps the methods of the class of `pool` (once per class): its statements, and the connections it hands out. */
+function patchPoolClass(pool: unknown, api: Api): void {
+  if (pool === null || typeof pool !== 'object') return;
+  const proto = Object.getPrototypeOf(pool) as Record<string, AnyMethod> | null;
+  if (proto === null || patchedClasses.has(proto)) return;
+  patchedClasses.add(proto);
+  for (const name of STATEMENT_METHODS) {
+    if (!isFunction(proto[name])) continue;
+    undoClasses.push(replaceMethod(proto, name, (original) => (api === 'promise' ? wrapStatement(original) : wrapCallbackStatement(name, original))));
+  }
+  if (isFunction(proto.getConnection)) undoClasses.push(replaceMethod(proto, 'getConnection', (original) => wrapGetConnection(api, original)));
+  undoClasses.push(() => patchedClasses.delete(proto));
+}
+
+function wrapCreateConnection(api: Api, original: AnyMethod): AnyMethod {
+  return function createConnection(this: unknown, options: unknown) {
+    const call = original as (this: unknown, ...args: unknown[]) => unknown;
+    const target = targetOf(options);
+    if (api === 'callback') {
+      // connects in the background (no connect span: its outcome only reaches 'error' listeners)
+      const connection = call.apply(this, arguments as unknown as unknown[]);
+      remember(connection, target);
+      patchConnectionClass(connection, api);
+      return connection;
+    }
+    const connected = connectChannel.hasSubscribers
+      ? connectChannel.tracePromise(() => call.apply(this, arguments as unknown as unknown[]) as Promise<unknown>, messageFor(target, undefined, undefined))
+      : call.apply(this, arguments as unknown as unknown[]);
+    if (!(connected instanceof Promise)) return connected;
+    return connected.then((connection: unknown) => {
+      remember(connection, target);
+      patchConnectionClass(connection, api);
+      return connection;
+    });
+  };
+}
+
+function wrapCreatePool(api: Api, original: AnyMethod): AnyMethod {
   return function createPool(this: unknown, options: unknown) {
     const pool = (original as (this: unknown, ...args: unknown[]) => unknown).apply(this, arguments as unknown as unknown[]);
     remember(pool, targetOf(options));
-    patchPoolClass(pool);
+    patchPoolClass(pool, api);
     return pool;
   };
 }
@@ -164,17 +226,17 @@ function isAssignable(target: object, key: string): boolean {
   return descriptor === undefined || descriptor.writable === true || typeof descriptor.set === 'function';
 }
 
-function wrapFactories(target: Record<string, AnyMethod>, undo: (() => void)[]): void {
-  if (isFunction(target.createConnection)) undo.push(replaceMethod(target, 'createConnection', wrapCreateConnection));
-  if (isFunction(target.createPool)) undo.push(replaceMethod(target, 'createPool', wrapCreatePool));
+function wrapFactories(api: Api, target: Record<string, AnyMethod>, undo: (() => void)[]): void {
+  if (isFunction(target.createConnection)) undo.push(replaceMethod(target, 'createConnection', (original) => wrapCreateConnection(api, original)));
+  if (isFunction(target.createPool)) undo.push(replaceMethod(target, 'createPool', (original) => wrapCreatePool(api, original)));
 }
 
 /**
- * Patches a `mariadb` module (promise API: CommonJS exports or ESM namespace). Returns the undo,
- * or, when the exports are getters that cannot be assigned (the CommonJS bundle), exports to load
- * instead with the undo.
+ * Patches a `mariadb` module (`api`: the main entry's promise API or `mariadb/callback`'s; its
+ * CommonJS exports or ESM namespace). Returns the undo, or, when the exports are getters that
+ * cannot be assigned (the CommonJS bundles), exports to load instead with the undo.
  */
-export function patchMariadb(exports: unknown): (() => void) | { exports: unknown; undo: () => void } | null {
+export function patchMariadb(api: Api, exports: unknown): (() => void) | { exports: unknown; undo: () => void } | null {
   if (exports === null || typeof exports !== 'object' || !isFunction((exports as { createConnection?: unknown }).createConnection)) return null;
   const undo: (() => void)[] = [];
   const restore = (): void => {
@@ -183,13 +245,13 @@ export function patchMariadb(exports: unknown): (() => void) | { exports: unknow
   };
   const module = exports as Record<string, AnyMethod> & { default?: Record<string, AnyMethod> };
   const fallback = module.default;
-  if (fallback !== null && typeof fallback === 'object') wrapFactories(fallback, undo);
+  if (fallback !== null && typeof fallback === 'object') wrapFactories(api, fallback, undo);
   if (isAssignable(module, 'createConnection')) {
-    wrapFactories(module, undo);
+    wrapFactories(api, module, undo);
     return restore;
   }
   const replacement: Record<string, unknown> = { ...module };
   Object.defineProperty(replacement, '__esModule', { value: true });
-  wrapFactories(replacement as Record<string, AnyMethod>, undo);
+  wrapFactories(api, replacement as Record<string, AnyMethod>, undo);
   return { exports: replacement, undo: restore };
 }

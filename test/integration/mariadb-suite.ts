@@ -195,6 +195,62 @@ export function mariadbSuite(database: () => MariaDb): void {
       assert.equal(tagOf(finishedSpans().find((s) => s.operationName === 'connect'), 'error'), true);
     });
 
+    test('the callback API: statements, transactions and a pool of one, callbacks in their caller\'s context', async () => {
+      reset();
+      type Cb = (error: Error | null, rows?: unknown) => void;
+      interface CallbackConnection {
+        query(sql: string, values: unknown[] | Cb, cb?: Cb): void;
+        beginTransaction(cb: Cb): void;
+        commit(cb: Cb): void;
+        end(cb?: () => void): void;
+        on(event: string, listener: (...args: unknown[]) => void): void;
+      }
+      interface CallbackPool {
+        query(sql: string, values: unknown[], cb: Cb): void;
+        getConnection(cb: (error: Error | null, conn: CallbackConnection & { release(cb?: () => void): void }) => void): void;
+        end(cb?: () => void): void;
+      }
+      const callbackApi = require('mariadb/callback') as { createConnection(config: object): CallbackConnection; createPool(config: object): CallbackPool };
+      const conn = callbackApi.createConnection(config());
+      const pool = callbackApi.createPool({ ...config(), connectionLimit: 1 });
+      const done = (run: (cb: Cb) => void): Promise<string | undefined> => new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve(activeSpanId()))));
+      try {
+        const parentId = await inParent('parent', async (parent) => {
+          assert.equal(await done((cb) => conn.query('SELECT ? AS a', ['cb-secret'], cb)), parent.context().toSpanId());
+          assert.equal(await done((cb) => conn.beginTransaction(cb)), parent.context().toSpanId());
+          assert.equal(await done((cb) => conn.commit(cb)), parent.context().toSpanId());
+          return parent.context().toSpanId();
+        });
+        const own = statements();
+        assert.deepEqual(own.map((s) => s.operationName), ['SELECT', 'START', 'COMMIT']);
+        for (const span of own) assert.equal(span.parentSpanId, parentId);
+        assert.equal(tagOf(own[0], 'db.statement'), 'SELECT ? AS a');
+        assert.equal(tagOf(own[0], 'db.instance'), database().database);
+        reset();
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => inParent(`parent-${i}`, async (parent) => {
+          const active = i % 4 === 0
+            ? await new Promise<string | undefined>((resolve, reject) => pool.getConnection((error, pooled) => {
+              if (error) return reject(error);
+              const seen = activeSpanId();
+              pooled.query('SELECT ? AS i', [i], (queryError) => {
+                pooled.release();
+                return queryError ? reject(queryError) : resolve(seen);
+              });
+            }))
+            : await done((cb) => pool.query('SELECT ? AS i', [i], cb));
+          return { id: parent.context().toSpanId(), active };
+        })));
+        for (const { id, active } of results) assert.equal(active, id);
+        const spans = statements();
+        assert.equal(spans.length, 20);
+        assert.equal(new Set(spans.map((s) => s.parentSpanId)).size, 20);
+        assert.ok(!JSON.stringify(finishedSpans()).includes('cb-secret'));
+      } finally {
+        conn.end();
+        await new Promise<void>((resolve) => pool.end(() => resolve()));
+      }
+    });
+
     test('ESM importers: mysql2 < 3.20, mysql and mariadb imported after installAllPatches are traced', async () => {
       const db = database();
       const url = `mysql://${db.user}:${encodeURIComponent(db.password)}@${db.host}:${db.port}/${db.database}`;
