@@ -10,6 +10,7 @@ import { finishDatabaseSpan, rowCountOf, startDatabaseSpan } from '../semantics/
 import { sanitizeSql, sqlVerb } from '../semantics/sql-sanitizer.js';
 import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
+import type { Tracer } from '../tracer/tracer.js';
 import type { IntegrationContext } from './integration.js';
 import type { IntegrationParts, IntegrationTools, TracingChannelSubscription } from './lifecycle.js';
 
@@ -38,8 +39,7 @@ export interface SqlChannelNames {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-function startSpan(tracer: NonNullable<ReturnType<IntegrationContext['tracer']>>, component: string, message: SqlMessage,
-  parent: Span | null, statement: string | undefined, recordValues: boolean): Span {
+function startSpan(tracer: Tracer, component: string, message: SqlMessage, parent: Span | null, statement: string | undefined, recordValues: boolean): Span {
   const address = text(message.serverAddress);
   const socketPath = address !== undefined && address.startsWith('/') ? address : undefined;
   const span = startDatabaseSpan(tracer, {

@@ -181,6 +181,23 @@ export function mysql2Suite(options: Mysql2SuiteOptions): void {
       }
     });
 
+    test('recordSqlValues: bound values recorded as db.values only when opted in', async () => {
+      integration.disable();
+      const withValues = options.createIntegration();
+      const valuesContext = integrationContext(tracer, { recordSqlValues: true });
+      assert.equal(withValues.enable(valuesContext), true);
+      try {
+        reset();
+        await callback((cb) => connection.execute('SELECT ? AS v', ['opted-in'], cb));
+        assert.deepEqual(tagOf(statementSpans()[0], 'db.values'), ['opted-in']);
+        assert.equal(tagOf(statementSpans()[0], 'db.statement'), 'SELECT ? AS v');
+      } finally {
+        withValues.disable();
+        assert.equal(integration.enable(context), true);
+      }
+      assert.deepEqual(valuesContext.faults, []);
+    });
+
     test('transactions: START TRANSACTION, COMMIT and ROLLBACK are statements too', async () => {
       reset();
       await new Promise<void>((resolve, reject) => connection.beginTransaction((e) => (e ? reject(e) : resolve())));

@@ -111,9 +111,14 @@ test('sanitizeSql: cut at the bound, which defaults to the tag limit, and never 
   assert.equal(MAX_SANITIZED_SQL_LENGTH, 4096);
   const values = Array.from({ length: 100_000 }, (_, i) => `(${i}, 'name-${i}')`).join(', ');
   const sql = `INSERT INTO t VALUES ${values}`;
-  const started = process.hrtime.bigint();
-  const out = sanitizeSql(sql);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  // the fastest of a few runs: a garbage collection of the 2 MB built above may land in one
+  let ms = Infinity;
+  let out = '';
+  for (let run = 0; run < 5; run++) {
+    const started = process.hrtime.bigint();
+    out = sanitizeSql(sql);
+    ms = Math.min(ms, Number(process.hrtime.bigint() - started) / 1e6);
+  }
   assert.ok(out.length <= 4096, `length ${out.length}`);
   assert.ok(out.startsWith('INSERT INTO t VALUES (?, ?), (?, ?)'));
   assert.doesNotMatch(out, /name-|\d/);
