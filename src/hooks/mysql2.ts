@@ -1,7 +1,8 @@
 // mysql2 before 3.20 publishes nothing. This hook traces the same calls mysql2 3.20 traces itself
 // (`query`, `execute`, the connection handshake, `Pool#getConnection`) on mysql2's own
-// TracingChannels with its payload, so one plugin serves both (only copies below 3.20 get it). One difference, on the safe side:
-// `query` is the statement as written (placeholders), not with the values inlined.
+// TracingChannels with its payload, so one plugin serves both (only copies below 3.20 get it).
+// One difference, on the safe side: `query` is the statement as written (placeholders), not with
+// the values inlined.
 // Emitter-style calls (no callback: row events, `.stream()`) get their events in the caller's
 // async context, and no listener is added to the command (an unhandled 'error' stays unhandled).
 import * as diagnosticsChannel from 'node:diagnostics_channel';
