@@ -30,6 +30,15 @@ export const FASTIFY_INITIALIZATION = 'fastify.initialization';
 /** Fastify 5: a TracingChannel around each route handler, with the route. */
 export const FASTIFY_REQUEST_HANDLER = 'fastify.request.handler';
 
+/**
+ * mysql2 >= 3.20: TracingChannels with `query`, `values`, `database`, `serverAddress`,
+ * `serverPort` (`user` on connect). Our hook publishes the same for older mysql2.
+ */
+export const MYSQL2_QUERY = 'mysql2:query';
+export const MYSQL2_EXECUTE = 'mysql2:execute';
+export const MYSQL2_CONNECT = 'mysql2:connect';
+export const MYSQL2_POOL_CONNECT = 'mysql2:pool:connect';
+
 // --- Ours, published by hooks/ for what publishes nothing; each mirrors a library's own ---
 
 /**
@@ -50,3 +59,12 @@ export const HOOK_EXPRESS4_ERROR = 'opentracing-async-instrumentation:express4.e
 export const HOOK_KOA_REQUEST_SETTLED = 'opentracing-async-instrumentation:koa.request.settled';
 /** Koa: a router (@koa/router, koa-router) matched a route (it set `ctx._matchedRoute`); `{ context }`. */
 export const HOOK_KOA_ROUTE_MATCHED = 'opentracing-async-instrumentation:koa.route.matched';
+
+/** mysql 2.x: TracingChannels with mysql2's payload (mysql publishes none of its own). */
+export const HOOK_MYSQL_QUERY = 'opentracing-async-instrumentation:mysql:query';
+export const HOOK_MYSQL_CONNECT = 'opentracing-async-instrumentation:mysql:connect';
+export const HOOK_MYSQL_POOL_CONNECT = 'opentracing-async-instrumentation:mysql:pool:connect';
+
+/** mariadb (3.x, promise API): TracingChannels with mysql2's payload (mariadb publishes none). */
+export const HOOK_MARIADB_QUERY = 'opentracing-async-instrumentation:mariadb:query';
+export const HOOK_MARIADB_CONNECT = 'opentracing-async-instrumentation:mariadb:connect';

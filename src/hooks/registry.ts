@@ -39,9 +39,15 @@ export interface ModuleHookEntry {
   /**
    * Patches the loaded exports (or ESM namespace) in place; returns the undo, or null when there
    * was nothing to patch. Called once per loaded copy; it may throw (the fault is reported).
+   * Where exports cannot be patched in place (a bundle's getters), it may return `{ exports,
+   * undo }`: CommonJS `require` then gets those exports instead (an ESM namespace is always
+   * patched in place).
    */
-  patch(exports: unknown, loaded: LoadedModule): (() => void) | null | undefined | void;
+  patch(exports: unknown, loaded: LoadedModule): PatchResult;
 }
+
+/** What a patch returns: see `ModuleHookEntry.patch`. */
+export type PatchResult = (() => void) | { readonly exports: unknown; readonly undo?: () => void } | null | undefined | void;
 
 export interface ModuleHook {
   /** Stops hooking new loads and undoes every patch made, latest first. */
@@ -240,9 +246,11 @@ export function hookModules(entries: readonly ModuleHookEntry[], onFault: (error
   const patched = new WeakSet<object>();
   let active = true;
 
-  const onLoad = (exports: unknown, moduleName: string, basedir: string | undefined): void => {
-    if (!active || basedir === undefined || exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
-    if (patched.has(exports)) return;
+  /** Returns the exports to load instead, if a patch replaced them. */
+  const onLoad = (exports: unknown, moduleName: string, basedir: string | undefined): unknown => {
+    if (!active || basedir === undefined || exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return undefined;
+    if (patched.has(exports)) return undefined;
+    let replacement: unknown;
     for (const entry of hooked) {
       const file = fileOf(entry);
       const wanted = file === undefined ? entry.name : `${entry.name}${path.sep}${file}`;
@@ -250,19 +258,22 @@ export function hookModules(entries: readonly ModuleHookEntry[], onFault: (error
       const version = versionAt(basedir);
       if (version === null || !satisfies(version, entry.versions)) continue;
       try {
-        const restore = entry.patch(exports, { name: entry.name, version, basedir });
+        const restore = entry.patch(replacement ?? exports, { name: entry.name, version, basedir });
         if (typeof restore === 'function') undo.push(restore);
+        else if (restore !== null && typeof restore === 'object') {
+          replacement = restore.exports;
+          if (restore.undo !== undefined) undo.push(restore.undo);
+        }
       } catch (error) {
         onFault(error);
       }
     }
     patched.add(exports);
+    if (replacement !== null && (typeof replacement === 'object' || typeof replacement === 'function')) patched.add(replacement);
+    return replacement;
   };
 
-  const requireHook = new (ritm().Hook)(names, { internals: withFiles }, (exports, name, basedir) => {
-    onLoad(exports, name, basedir);
-    return exports;
-  });
+  const requireHook = new (ritm().Hook)(names, { internals: withFiles }, (exports, name, basedir) => (onLoad(exports, name, basedir) ?? exports) as typeof exports);
   const importNames = names.filter((name) => importHookWanted(name, hooked));
   const importHook = importNames.length > 0 && ensureImportLoader(importNames)
     ? new (iitm().Hook)(importNames, { internals: withFiles }, (namespace, name, basedir) => {

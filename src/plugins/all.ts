@@ -8,6 +8,9 @@ import { httpServerIntegration } from './http-server.js';
 import { expressIntegration } from './express.js';
 import { koaIntegration } from './koa.js';
 import { fastifyIntegration } from './fastify.js';
+import { mysql2Integration } from './mysql2.js';
+import { mysqlIntegration } from './mysql.js';
+import { mariadbIntegration } from './mariadb.js';
 
 export const integrations: readonly Integration[] = [
   httpClientIntegration,
@@ -17,4 +20,7 @@ export const integrations: readonly Integration[] = [
   expressIntegration,
   koaIntegration,
   fastifyIntegration,
+  mysql2Integration,
+  mysqlIntegration,
+  mariadbIntegration,
 ];

@@ -40,12 +40,14 @@ function createContext(options: InstrumentationOptions): IntegrationContext {
     throw new TypeError('tracer must be a Tracer (from initTracer)');
   }
   if (options.errorOn4xx !== undefined && typeof options.errorOn4xx !== 'boolean') throw new TypeError('errorOn4xx must be a boolean');
+  if (options.recordSqlValues !== undefined && typeof options.recordSqlValues !== 'boolean') throw new TypeError('recordSqlValues must be a boolean');
   const context: IntegrationContext = {
     options: Object.freeze({
       ignoreUrls: checkUrlMatchers('ignoreUrls', options.ignoreUrls),
       ignorePaths: checkUrlMatchers('ignorePaths', options.ignorePaths),
       errorOn4xx: options.errorOn4xx === true,
       callerNameHeaders: checkHeaderNames('callerNameHeaders', options.callerNameHeaders),
+      recordSqlValues: options.recordSqlValues === true,
     }),
     tracer(): Tracer | null {
       const tracer = explicit ?? globalTracer();

@@ -19,6 +19,11 @@ export interface InstrumentationOptions {
   errorOn4xx?: boolean;
   /** Request headers naming the calling service, recorded as `peer.service` on server spans. */
   callerNameHeaders?: string[];
+  /**
+   * Record the bound values of SQL statements as `db.values` (default false: `db.statement` is
+   * sanitised and values are never recorded). Turn on only where values hold no personal data.
+   */
+  recordSqlValues?: boolean;
 }
 
 /** What every integration gets: options with defaults filled in, and the tracer to use now. */

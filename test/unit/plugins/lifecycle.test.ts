@@ -12,7 +12,7 @@ const { tracer, finishedSpans, reset } = createTestTracer();
 function testContext(): IntegrationContext & { faults: { integration: string; error: unknown }[] } {
   const faults: { integration: string; error: unknown }[] = [];
   return {
-    options: { ignoreUrls: [], ignorePaths: [], errorOn4xx: false, callerNameHeaders: [] },
+    options: { ignoreUrls: [], ignorePaths: [], errorOn4xx: false, callerNameHeaders: [], recordSqlValues: false },
     tracer: () => tracer,
     fault(integration, error) {
       faults.push({ integration, error });
