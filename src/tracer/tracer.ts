@@ -5,7 +5,7 @@ import { randomWord } from './ids.js';
 import { nowMs } from './clock.js';
 import { spanStore } from './active-context.js';
 import { FaultLog, defaultLogger } from './logger.js';
-import type { Logger, Reporter, Sampler, SpanLimits, SpanReference } from './types.js';
+import type { Limiter, Logger, Reporter, Sampler, SpanLimits, SpanReference, TracerMetrics } from './types.js';
 import { DEFAULT_SPAN_LIMITS } from './types.js';
 
 /** Options of `startSpan` / `startActiveSpan`: OpenTracing's, plus `ignoreActiveSpan`. */
@@ -39,7 +39,24 @@ export interface TracerParts {
   logger?: Logger;
   limits?: SpanLimits;
   disabled?: boolean;
+  /** Bounds how many `jaeger-debug-id` requests may force a sampled trace (absent: all may). */
+  debugLimiter?: Limiter;
+  /** jaeger-client's metrics (`options.metrics`), when asked for. */
+  metrics?: TracerMetrics;
 }
+
+/** jaeger-client's codec interface, for `registerInjector` (`inject(context, carrier)`). */
+export interface Injector {
+  inject(context: SpanContext, carrier: unknown): void;
+}
+
+/** jaeger-client's codec interface, for `registerExtractor`: returns a context or null. */
+export interface Extractor {
+  extract(carrier: unknown): opentracing.SpanContext | null;
+}
+
+const SAMPLING_PRIORITY = opentracing.Tags.SAMPLING_PRIORITY;
+const SPAN_KIND = opentracing.Tags.SPAN_KIND;
 
 export interface TracerStats {
   spansStarted: number;
@@ -58,6 +75,28 @@ function asOurContext(value: unknown): SpanContext | null {
   const candidate = value as SpanContext | null;
   return candidate !== null && typeof candidate === 'object' && Array.isArray(candidate.traceWords) &&
     typeof candidate.spanIdLo === 'number' ? candidate : null;
+}
+
+/** A context another codec built (jaeger-client's accessors), as ours; null when it is none. */
+function foreignContext(value: unknown): SpanContext | null {
+  const own = asOurContext(value);
+  if (own !== null || value === null || typeof value !== 'object') return own;
+  const c = value as { traceIdStr?: unknown; spanIdStr?: unknown; parentIdStr?: unknown; flags?: unknown; baggage?: unknown; debugId?: unknown };
+  if (typeof c.traceIdStr !== 'string' || typeof c.spanIdStr !== 'string') return null;
+  return SpanContext.withStringIds(c.traceIdStr, c.spanIdStr, typeof c.parentIdStr === 'string' ? c.parentIdStr : null,
+    typeof c.flags === 'number' ? c.flags : 0, c.baggage !== null && typeof c.baggage === 'object' ? c.baggage as Record<string, string> : {},
+    typeof c.debugId === 'string' ? c.debugId : '');
+}
+
+/** A throw from a user's callback surfaces as it would from any Node callback, not as a rejection. */
+function callBack(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    process.nextTick(() => {
+      throw error;
+    });
+  }
 }
 
 function contextOf(parent: opentracing.Span | opentracing.SpanContext): SpanContext | null {
@@ -127,7 +166,13 @@ export class Tracer extends opentracing.Tracer {
   private readonly _propagation: Propagation;
   private readonly _limits: SpanLimits;
   private readonly _noopSpan: Span;
+  private readonly _debugLimiter: Limiter | null;
+  /** @internal */
+  readonly _metrics: TracerMetrics | null;
+  private _injectors: Map<string, Injector> | null = null;
+  private _extractors: Map<string, Extractor> | null = null;
   private _closed = false;
+  private _closing: Promise<void> | null = null;
   private _started = 0;
   private _sampled = 0;
   private _finished = 0;
@@ -142,6 +187,8 @@ export class Tracer extends opentracing.Tracer {
     this._reporter = parts.reporter;
     this._propagation = parts.propagation;
     this._limits = parts.limits ?? DEFAULT_SPAN_LIMITS;
+    this._debugLimiter = parts.debugLimiter ?? null;
+    this._metrics = parts.metrics ?? null;
     this._noopSpan = new Span(this, new SpanContext(EMPTY_TRACE, 0, 0, 0, 0, 0, null), '', 0, null, this._limits);
   }
 
@@ -206,7 +253,10 @@ export class Tracer extends opentracing.Tracer {
     if (this.disabled || carrier === null || typeof carrier !== 'object') return;
     try {
       const context = contextOf(spanOrContext);
-      if (context !== null && context.isValid) this._propagation.inject(context, format, carrier);
+      if (context === null || !context.isValid) return;
+      const injector = this._injectors?.get(format);
+      if (injector !== undefined) injector.inject(context, carrier);
+      else this._propagation.inject(context, format, carrier);
     } catch (error) {
       this.faults.report('inject', error);
     }
@@ -222,9 +272,11 @@ export class Tracer extends opentracing.Tracer {
     if (this.disabled || !context.isValid) return NO_HEADERS;
     try {
       const propagation = this._propagation;
-      if (propagation.injectHeaders !== undefined) return propagation.injectHeaders(context);
+      const injector = this._injectors?.get(opentracing.FORMAT_HTTP_HEADERS);
+      if (injector === undefined && propagation.injectHeaders !== undefined) return propagation.injectHeaders(context);
       const carrier: Record<string, string> = {};
-      propagation.inject(context, opentracing.FORMAT_HTTP_HEADERS, carrier);
+      if (injector !== undefined) injector.inject(context, carrier);
+      else propagation.inject(context, opentracing.FORMAT_HTTP_HEADERS, carrier);
       return Object.keys(carrier).flatMap((name) => [name, carrier[name]!]);
     } catch (error) {
       this.faults.report('inject', error);
@@ -235,7 +287,8 @@ export class Tracer extends opentracing.Tracer {
   override extract(format: string, carrier: unknown): SpanContext | null {
     if (this.disabled || carrier === null || typeof carrier !== 'object') return null;
     try {
-      return this._propagation.extract(format, carrier);
+      const extractor = this._extractors?.get(format);
+      return extractor !== undefined ? foreignContext(extractor.extract(carrier)) : this._propagation.extract(format, carrier);
     } catch (error) {
       this.faults.report('extract', error);
       return null;
@@ -250,6 +303,8 @@ export class Tracer extends opentracing.Tracer {
     if (this.disabled) return null;
     try {
       const propagation = this._propagation;
+      const extractor = this._extractors?.get(opentracing.FORMAT_HTTP_HEADERS);
+      if (extractor !== undefined) return foreignContext(extractor.extract(headerRecord(raw)));
       return propagation.extractRawHeaders !== undefined
         ? propagation.extractRawHeaders(raw)
         : propagation.extract(opentracing.FORMAT_HTTP_HEADERS, headerRecord(raw));
@@ -257,6 +312,26 @@ export class Tracer extends opentracing.Tracer {
       this.faults.report('extract', error);
       return null;
     }
+  }
+
+  /**
+   * jaeger-client's `registerInjector`: `inject(context, format, carrier)` with this format calls
+   * `injector.inject(context, carrier)` instead of the configured propagators (e.g.
+   * `new ZipkinB3TextMapCodec({ urlEncoding: true })` for FORMAT_HTTP_HEADERS).
+   */
+  registerInjector(format: string, injector: Injector): void {
+    if (injector === null || typeof injector !== 'object' || typeof injector.inject !== 'function') {
+      throw new TypeError('registerInjector: injector must have an inject(context, carrier) method');
+    }
+    (this._injectors ??= new Map()).set(format, injector);
+  }
+
+  /** jaeger-client's `registerExtractor`: `extract(format, carrier)` then calls `extractor.extract(carrier)`. */
+  registerExtractor(format: string, extractor: Extractor): void {
+    if (extractor === null || typeof extractor !== 'object' || typeof extractor.extract !== 'function') {
+      throw new TypeError('registerExtractor: extractor must have an extract(carrier) method');
+    }
+    (this._extractors ??= new Map()).set(format, extractor);
   }
 
   /** Sends every finished span that is still queued. Never rejects. */
@@ -268,9 +343,17 @@ export class Tracer extends opentracing.Tracer {
     }
   }
 
-  /** Flushes, then releases timers and sockets; spans finished afterwards are dropped. Never rejects. */
-  async close(): Promise<void> {
-    if (this._closed) return;
+  /**
+   * Flushes, then releases timers and sockets; spans finished afterwards are dropped. Never
+   * rejects. `callback` (jaeger-client's form) is called once that is done, on every call.
+   */
+  close(callback?: () => void): Promise<void> {
+    this._closing ??= this._shutdown();
+    if (typeof callback === 'function') void this._closing.then(() => callBack(callback));
+    return this._closing;
+  }
+
+  private async _shutdown(): Promise<void> {
     this._closed = true;
     try {
       this._sampler.close?.();
@@ -297,12 +380,25 @@ export class Tracer extends opentracing.Tracer {
   /** Called by Span.finish for sampled spans. */
   _onFinish(span: Span): void {
     this._finished++;
+    if (this._metrics !== null) this._metrics.spanFinished();
     if (this._closed) return;
     try {
       this._reporter.report(span);
     } catch (error) {
       this.faults.report('report', error);
     }
+  }
+
+  private _debugAllowed(): boolean {
+    if (this._debugLimiter === null || this._debugLimiter.trySpend()) return true;
+    this._metrics?.debugThrottled();
+    return false;
+  }
+
+  private _countStart(context: SpanContext, parent: SpanContext | null, tags: SpanOptions['tags']): void {
+    const newTrace = parent === null || !parent.isValid;
+    const kind = tags != null ? tags[SPAN_KIND] : undefined;
+    this._metrics!.spanStarted(context.isSampled(), newTrace, !newTrace && (kind === 'server' || kind === opentracing.Tags.SPAN_KIND_RPC_SERVER));
   }
 
   private _activeContext(): SpanContext | null {
@@ -329,12 +425,13 @@ export class Tracer extends opentracing.Tracer {
     let rootTags: readonly (string | number | boolean)[] | null = null;
     if (parent !== null && parent.isValid) {
       context = new SpanContext(parent.traceWords, spanIdHi, spanIdLo, parent.spanIdHi, parent.spanIdLo,
-        parent.flags, parent.baggage, parent.traceState);
+        parent.flags, parent._baggage, parent.traceState);
     } else {
       // Root: the low 64 bits are the span id, so 64-bit-only peers still see a non-zero trace id.
       const traceWords = [randomWord(), randomWord(), spanIdHi, spanIdLo];
       let flags = 0;
-      const debugId = parent?.debugId ?? null;
+      let debugId = parent?.debugId ?? null;
+      if (debugId !== null && !this._debugAllowed()) debugId = null;
       if (debugId !== null) {
         flags = FLAG_SAMPLED | FLAG_DEBUG;
       } else {
@@ -344,8 +441,13 @@ export class Tracer extends opentracing.Tracer {
           rootTags = decision.tags;
         }
       }
-      context = new SpanContext(traceWords, spanIdHi, spanIdLo, 0, 0, flags, parent?.baggage ?? null, null, debugId);
+      context = new SpanContext(traceWords, spanIdHi, spanIdLo, 0, 0, flags, parent?._baggage ?? null, null, debugId);
     }
+    // sampling.priority among the start tags decides before the sampler's choice is acted on.
+    const tags = options?.tags;
+    const priority = tags != null ? tags[SAMPLING_PRIORITY] : undefined;
+    const prioritised = priority != null && context._prioritise(priority);
+    if (this._metrics !== null) this._countStart(context, parent, tags);
     if ((context.flags & FLAG_SAMPLED) === 0) {
       return new Span(this, context, name, 0, references, this._limits);
     }
@@ -353,8 +455,9 @@ export class Tracer extends opentracing.Tracer {
     const startTime = options?.startTime ?? nowMs();
     const span = new Span(this, context, name, startTime, references, this._limits);
     if (rootTags !== null) for (let i = 0; i < rootTags.length; i += 2) span.setTag(rootTags[i] as string, rootTags[i + 1]);
+    if (prioritised) span._putTag(SAMPLING_PRIORITY, priority);
     if (context.debugId !== null && parent !== null) span.setTag('jaeger-debug-id', context.debugId);
-    if (options?.tags !== undefined) span.addTags(options.tags);
+    if (tags != null) span.addTags(tags);
     span._startTags = span.tags.length;
     return span;
   }
