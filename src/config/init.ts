@@ -10,11 +10,14 @@ import { configFromEnv } from './env.js';
 import { validateConfig } from './validate.js';
 import { mergeConfig, resolveConfig } from './resolve.js';
 import type { TracerOptions, TracingConfig } from './options.js';
+import { jaegerClientParts, requireServiceName } from '../jaeger-client/options.js';
 
 function build(config: TracingConfig, options: TracerOptions): Tracer {
   const resolved = resolveConfig(config);
   const logger = options.logger ?? defaultLogger;
   const tags = { ...resolved.tags, ...options.tags };
+  // jaeger-client's options (metrics, its reporters, the debug-id bucket): see src/jaeger-client/.
+  const compat = jaegerClientParts(options, resolved.serviceName, tags);
   const parts = {
     serviceName: resolved.serviceName,
     tags,
@@ -27,8 +30,11 @@ function build(config: TracingConfig, options: TracerOptions): Tracer {
     ? new Tracer({ ...parts, disabled: true, sampler: new ConstSampler(false), reporter: new NoneReporter() })
     : new Tracer({
         ...parts,
-        sampler: options.sampler ?? createSampler(resolved.sampler, resolved.serviceName, logger),
-        reporter: options.reporter ?? createReporter(resolved.reporter, { serviceName: resolved.serviceName, processTags: tags, logger }),
+        sampler: options.sampler ?? createSampler(resolved.sampler, resolved.serviceName, logger, compat.onSamplerPoll),
+        reporter: compat.reporter ??
+          createReporter(resolved.reporter, { serviceName: resolved.serviceName, processTags: tags, logger, metrics: compat.metrics }),
+        metrics: compat.metrics,
+        debugLimiter: compat.debugLimiter,
       });
   if (resolved.global) setGlobalTracer(tracer);
   return tracer;
@@ -40,6 +46,7 @@ function build(config: TracingConfig, options: TracerOptions): Tracer {
  */
 export function initTracer(config: TracingConfig = {}, options: TracerOptions = {}): Tracer {
   validateConfig(config);
+  requireServiceName(config);
   return build(config, options);
 }
 
