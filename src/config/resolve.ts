@@ -89,7 +89,9 @@ export function resolveConfig(config: TracingConfig): ResolvedConfig {
   const type = sampler.type ?? 'const';
   const managerHostPort = sampler.hostPort ?? `${sampler.host ?? '127.0.0.1'}:${sampler.port ?? 5778}`;
   const exporter: ExporterName = reporter.exporter ??
-    (reporter.collectorEndpoint !== undefined ? 'jaeger-http' : reporter.otlpEndpoint !== undefined ? 'otlp' : 'jaeger-udp');
+    (reporter.collectorEndpoint !== undefined ? 'jaeger-http' : reporter.otlpEndpoint !== undefined ? 'otlp'
+      // jaeger-client sends binary Thrift, to 6832 by default: a config naming that port keeps working.
+      : reporter.agentPort === 6832 ? 'jaeger-udp-binary' : 'jaeger-udp');
   return {
     serviceName: config.serviceName ?? 'unknown_service:node',
     disable: config.disable ?? false,

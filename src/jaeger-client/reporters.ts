@@ -36,7 +36,8 @@ function tagObject(tags: ProcessTags | undefined): Record<string, string | numbe
 export class UDPSender {
   readonly config: ReporterConfig;
   constructor(options: { host?: string; port?: number; maxPacketSize?: number; socketType?: string; logger?: Logger } = {}) {
-    this.config = { exporter: 'jaeger-udp', agentHost: options.host, agentPort: options.port, maxPacketSize: options.maxPacketSize };
+    // Port 6832 (jaeger-client's default) is the agent's binary Thrift port; 6831 its compact one.
+    this.config = { exporter: (options.port ?? 6832) === 6832 ? 'jaeger-udp-binary' : 'jaeger-udp', agentHost: options.host, agentPort: options.port, maxPacketSize: options.maxPacketSize };
   }
 }
 

@@ -66,13 +66,16 @@ export class ProbabilisticSampler extends Probabilistic {
   }
 }
 
-/** `new RateLimitingSampler(maxTracesPerSecond)`: a token bucket of new traces per second. */
+/**
+ * `new RateLimitingSampler(maxTracesPerSecond, initBalance?)`: a token bucket of new traces per
+ * second, starting full (jaeger-client starts it at a random level) unless `initBalance` is given.
+ */
 export class RateLimitingSampler extends RateLimiting {
-  constructor(maxTracesPerSecond: number) {
+  constructor(maxTracesPerSecond: number, initBalance?: number) {
     if (typeof maxTracesPerSecond !== 'number' || !(maxTracesPerSecond >= 0) || !Number.isFinite(maxTracesPerSecond)) {
       throw new TypeError(`RateLimitingSampler: maxTracesPerSecond must be a finite number >= 0, got ${String(maxTracesPerSecond)}`);
     }
-    super(maxTracesPerSecond);
+    super(maxTracesPerSecond, typeof initBalance === 'number' && initBalance > 0 ? initBalance : undefined);
   }
 
   get maxTracesPerSecond(): number {
