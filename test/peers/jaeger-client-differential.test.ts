@@ -243,7 +243,7 @@ describe('jaeger-client programs observe the same with this package', () => {
         name: reporter.spans[0].operationName,
         service: reporter.spans[0].serviceName,
         hasTags: lib.TestUtils.hasTags(reporter.spans[0], { a: 1, b: 'two', c: true }),
-        wrongTags: lib.TestUtils.hasTags(reporter.spans[0], { a: 2 }),
+        wrongTags: lib.TestUtils.hasTags(reporter.spans[0], { absent: 1 }),
         getTags: lib.TestUtils.getTags(reporter.spans[0], ['b', 'missing']),
         names: [reporter.name(), String(reporter), new lib.NoopReporter().name(), new lib.LoggingReporter(quiet).name()],
       };
@@ -345,7 +345,18 @@ describe('jaeger-client programs observe the same with this package', () => {
       promClient.register.clear();
       return values;
     });
-    assert.equal((observed as Record<string, number>)['jaeger:started_spans{sampled=y}'], 3, 'the metrics were really collected');
+    assert.deepEqual(observed, {
+      'jaeger:baggage_truncations{}': 0,
+      'jaeger:reporter_queue_length{}': 0,
+      'jaeger:span_context_decoding_errors{}': 0,
+      'jaeger:throttled_debug_spans{}': 0,
+      'jaeger:baggage_updates{result=ok}': 1,
+      'jaeger:finished_spans{}': 3,
+      'jaeger:reporter_spans{result=ok}': 3,
+      'jaeger:started_spans{sampled=y}': 3,
+      'jaeger:traces{sampled=y,state=joined}': 1,
+      'jaeger:traces{sampled=y,state=started}': 1,
+    }, 'the values both libraries reported');
   });
 
   test('config validation: a missing serviceName throws, a disabled tracer does not', async () => {
