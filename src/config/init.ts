@@ -36,6 +36,7 @@ function build(config: TracingConfig, options: TracerOptions): Tracer {
         metrics: compat.metrics,
         debugLimiter: compat.debugLimiter,
       });
+  compat.configure(tracer);
   if (resolved.global) setGlobalTracer(tracer);
   return tracer;
 }

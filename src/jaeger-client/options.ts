@@ -1,6 +1,9 @@
 import { RateLimiter } from '../sampling/rate-limiting.js';
 import type { PollOutcome } from '../sampling/remote.js';
+import { FORMAT_HTTP_HEADERS, FORMAT_TEXT_MAP } from 'opentracing';
+import type { Tracer } from '../tracer/tracer.js';
 import type { Limiter, Reporter } from '../tracer/types.js';
+import { TextMapCodec } from './codecs.js';
 import { JaegerMetrics } from './metrics.js';
 import type { MetricsFactory } from './metrics.js';
 import { asReporter } from './reporters.js';
@@ -19,6 +22,10 @@ export interface JaegerClientOptions {
    * per tracer, default 5, bursts of as many); 0 ignores the header. Beyond it the sampler decides.
    */
   debugTracesPerSecond?: number;
+  /** jaeger-client's name for the context header (default `uber-trace-id`): registers a TextMapCodec. */
+  contextKey?: string;
+  /** jaeger-client's baggage header prefix (default `uberctx-`): registers a TextMapCodec. */
+  baggagePrefix?: string;
 }
 
 /** What the compatibility options add to a tracer being built. */
@@ -27,6 +34,8 @@ export interface JaegerClientParts {
   metrics: JaegerMetrics | undefined;
   onSamplerPoll: ((outcome: PollOutcome) => void) | undefined;
   debugLimiter: Limiter;
+  /** Registers what the options ask for on the new tracer (codecs for a custom contextKey/baggagePrefix). */
+  configure(tracer: Tracer): void;
 }
 
 function fail(option: string, expected: string, value: unknown): never {
@@ -53,6 +62,12 @@ export function validateJaegerClientOptions(options: JaegerClientOptions): void 
     const factory = metrics as Partial<MetricsFactory>;
     if (typeof factory.createCounter !== 'function' || typeof factory.createGauge !== 'function') {
       fail('options.metrics', 'a metrics factory with createCounter(name, tags) and createGauge(name, tags), e.g. new PrometheusMetricsFactory(require(\'prom-client\'), \'service\')', metrics);
+    }
+  }
+  for (const key of ['contextKey', 'baggagePrefix'] as const) {
+    const value = options[key] as unknown;
+    if (value !== undefined && (typeof value !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value))) {
+      fail(`options.${key}`, 'a header name (letters, digits, dashes)', value);
     }
   }
   const perSecond = options.debugTracesPerSecond as unknown;
@@ -88,5 +103,14 @@ export function jaegerClientParts(
     metrics,
     onSamplerPoll: metrics === undefined ? undefined : (outcome) => metrics.samplerPolled(outcome),
     debugLimiter: debugLimiter(options.debugTracesPerSecond ?? DEFAULT_DEBUG_TRACES_PER_SECOND),
+    configure: (tracer) => {
+      if (options.contextKey === undefined && options.baggagePrefix === undefined) return;
+      // As jaeger-client's tracer does with these options: its text codec for both text formats.
+      for (const [format, urlEncoding] of [[FORMAT_TEXT_MAP, false], [FORMAT_HTTP_HEADERS, true]] as const) {
+        const codec = new TextMapCodec({ contextKey: options.contextKey, baggagePrefix: options.baggagePrefix, urlEncoding, metrics });
+        tracer.registerInjector(format, codec);
+        tracer.registerExtractor(format, codec);
+      }
+    },
   };
 }

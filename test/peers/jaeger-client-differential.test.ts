@@ -170,6 +170,19 @@ describe('jaeger-client programs observe the same with this package', () => {
     });
   });
 
+  test("initTracer's contextKey and baggagePrefix options rename the headers both ways", async () => {
+    await same(async (lib) => {
+      const tracer = lib.initTracer({ serviceName: 'keys', global: false, sampler: { type: 'const', param: 1 } },
+        { reporter: new lib.NoopReporter(), logger: quiet, contextKey: 'My-Trace-Id', baggagePrefix: 'My-Baggage-' });
+      const extracted = tracer.extract(lib.opentracing.FORMAT_HTTP_HEADERS, { 'my-trace-id': `${fixedTrace}:${fixedSpan}:0:1`, 'my-baggage-user': 'carol' });
+      const span = tracer.startSpan('renamed', { childOf: extracted });
+      const headers: Record<string, string> = {};
+      tracer.inject(span, lib.opentracing.FORMAT_HTTP_HEADERS, headers);
+      await closed(tracer);
+      return [extracted.toString(), extracted.baggage, Object.keys(headers).sort(), headers['my-baggage-user'], span.getBaggageItem('user')];
+    });
+  });
+
   test('a log middleware reading isSampled(), toString() and the id strings', async () => {
     await same(async (lib) => {
       const lines: string[] = [];
