@@ -86,7 +86,7 @@ export class Span extends OTSpan {
   /** Sets a tag; `sampling.priority` (> 0 force, 0 drop) also decides whether the span is recorded. */
   override setTag(key: string, value: unknown): this {
     if (key === SAMPLING_PRIORITY) return this._setSamplingPriority(value);
-    this._putTag(key, value);
+    if (this._recording) this._putTag(key, value);
     return this;
   }
 

@@ -389,6 +389,11 @@ export class Tracer extends opentracing.Tracer {
     }
   }
 
+  private _prioritise(context: SpanContext, tags: NonNullable<SpanOptions['tags']>): boolean {
+    const priority = tags[SAMPLING_PRIORITY];
+    return priority != null && context._prioritise(priority);
+  }
+
   private _debugAllowed(): boolean {
     if (this._debugLimiter === null || this._debugLimiter.trySpend()) return true;
     this._metrics?.debugThrottled();
@@ -444,9 +449,9 @@ export class Tracer extends opentracing.Tracer {
       context = new SpanContext(traceWords, spanIdHi, spanIdLo, 0, 0, flags, parent?._baggage ?? null, null, debugId);
     }
     // sampling.priority among the start tags decides before the sampler's choice is acted on.
-    const tags = options?.tags;
-    const priority = tags != null ? tags[SAMPLING_PRIORITY] : undefined;
-    const prioritised = priority != null && context._prioritise(priority);
+    const tags = options === undefined ? undefined : options.tags;
+    let prioritised = false;
+    if (tags != null) prioritised = this._prioritise(context, tags);
     if (this._metrics !== null) this._countStart(context, parent, tags);
     if ((context.flags & FLAG_SAMPLED) === 0) {
       return new Span(this, context, name, 0, references, this._limits);
@@ -455,7 +460,7 @@ export class Tracer extends opentracing.Tracer {
     const startTime = options?.startTime ?? nowMs();
     const span = new Span(this, context, name, startTime, references, this._limits);
     if (rootTags !== null) for (let i = 0; i < rootTags.length; i += 2) span.setTag(rootTags[i] as string, rootTags[i + 1]);
-    if (prioritised) span._putTag(SAMPLING_PRIORITY, priority);
+    if (prioritised) span._putTag(SAMPLING_PRIORITY, tags![SAMPLING_PRIORITY]);
     if (context.debugId !== null && parent !== null) span.setTag('jaeger-debug-id', context.debugId);
     if (tags != null) span.addTags(tags);
     span._startTags = span.tags.length;
