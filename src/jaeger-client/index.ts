@@ -3,8 +3,10 @@
 export * as opentracing from 'opentracing';
 export { ConstSampler, ProbabilisticSampler, RateLimitingSampler, RemoteSampler } from './samplers.js';
 export type { RemoteSamplerOptions } from './samplers.js';
-export { CompositeReporter, HTTPSender, InMemoryReporter, LoggingReporter, NoopReporter, RemoteReporter, UDPSender } from './reporters.js';
-export type { JaegerStyleReporter, RemoteReporterOptions } from './reporters.js';
+export { CompositeReporter, InMemoryReporter, LoggingReporter, NoopReporter } from './reporters.js';
+export type { JaegerStyleReporter } from './reporters.js';
+export { HTTPSender, RemoteReporter, UDPSender } from './remote-reporter.js';
+export type { RemoteReporterOptions } from './remote-reporter.js';
 export { TextMapCodec, ZipkinB3TextMapCodec } from './codecs.js';
 export type { CodecOptions } from './codecs.js';
 export { PrometheusMetricsFactory } from './metrics.js';

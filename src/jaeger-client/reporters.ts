@@ -1,27 +1,37 @@
-import { resolveConfig } from '../config/resolve.js';
-import type { ReporterConfig } from '../config/options.js';
-import { createReporter } from '../reporting/index.js';
 import { InMemoryReporter as MemoryStore } from '../reporting/memory.js';
 import { defaultLogger } from '../tracer/logger.js';
 import type { Span } from '../tracer/span.js';
 import type { Logger, Reporter } from '../tracer/types.js';
-import { jaegerMetricsOf } from './samplers.js';
-import type { JaegerMetrics, MetricsFactory } from './metrics.js';
 
 // jaeger-client's reporter classes with its constructor signatures. Each is also one of our
 // Reporters (report, flush() and close() promises), so either tracer API drives it; `close(cb)`
 // and `flush(cb)` call back when done, as jaeger-client's do.
 
-type Callback = (() => void) | undefined;
-type ProcessTags = Readonly<Record<string, unknown>> | readonly { key: string; value: unknown }[];
+export type Callback = (() => void) | undefined;
 
-function after(work: Promise<void>, callback: Callback): Promise<void> {
-  if (typeof callback === 'function') void work.then(() => callback());
+/** Marks this folder's reporter classes: their flush() and close() return promises (ours do). */
+export const PROMISES = Symbol('reporter returning promises');
+
+export type ProcessTags = Readonly<Record<string, unknown>> | readonly { key: string; value: unknown }[];
+
+/** Calls `callback` once `work` is done; a throw from it surfaces as from any Node callback, not as a rejection. */
+export function after(work: Promise<void>, callback: Callback): Promise<void> {
+  if (typeof callback === 'function') {
+    void work.then(() => {
+      try {
+        callback();
+      } catch (error) {
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    });
+  }
   return work;
 }
 
 /** jaeger-client's `setProcess` tags come as `[{ key, value }]`; ours as an object. */
-function tagObject(tags: ProcessTags | undefined): Record<string, string | number | boolean> {
+export function tagObject(tags: ProcessTags | undefined): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   const add = (key: string, value: unknown): void => {
     if (key === '') return;
@@ -30,88 +40,6 @@ function tagObject(tags: ProcessTags | undefined): Record<string, string | numbe
   if (Array.isArray(tags)) for (const tag of tags as { key: string; value: unknown }[]) add(tag.key, tag.value);
   else if (tags !== undefined && tags !== null) for (const [key, value] of Object.entries(tags)) add(key, value);
   return out;
-}
-
-/** Where a RemoteReporter sends: `new UDPSender({ host, port, maxPacketSize })` (jaeger-agent, compact Thrift). */
-export class UDPSender {
-  readonly config: ReporterConfig;
-  constructor(options: { host?: string; port?: number; maxPacketSize?: number; socketType?: string; logger?: Logger } = {}) {
-    // Port 6832 (jaeger-client's default) is the agent's binary Thrift port; 6831 its compact one.
-    this.config = { exporter: (options.port ?? 6832) === 6832 ? 'jaeger-udp-binary' : 'jaeger-udp', agentHost: options.host, agentPort: options.port, maxPacketSize: options.maxPacketSize };
-  }
-}
-
-/** Where a RemoteReporter sends: `new HTTPSender({ endpoint, username, password, timeoutMs })` (collector, binary Thrift). */
-export class HTTPSender {
-  readonly config: ReporterConfig;
-  constructor(options: { endpoint?: string; username?: string; password?: string; timeoutMs?: number; headers?: Record<string, string>; logger?: Logger } = {}) {
-    this.config = { exporter: 'jaeger-http', collectorEndpoint: options.endpoint, username: options.username, password: options.password, headers: options.headers };
-  }
-}
-
-export interface RemoteReporterOptions {
-  /** Milliseconds between flushes (default 1000). */
-  bufferFlushInterval?: number;
-  logger?: Logger;
-  metrics?: MetricsFactory | JaegerMetrics;
-}
-
-/**
- * `new RemoteReporter(sender, options)`: our bounded batching reporter and the sender's exporter,
- * created once the tracer has told it the process (`setProcess`), or at the first span.
- */
-export class RemoteReporter implements Reporter {
-  private inner: Reporter | null = null;
-  private process: { serviceName: string; tags: Record<string, string | number | boolean> } | null = null;
-  private readonly metrics: JaegerMetrics | null;
-
-  constructor(private readonly sender: UDPSender | HTTPSender, private readonly options: RemoteReporterOptions = {}) {
-    if (sender === undefined || sender === null || typeof sender !== 'object' || !('config' in sender)) {
-      throw new TypeError('RemoteReporter: pass a sender, e.g. new RemoteReporter(new UDPSender({ host, port }))');
-    }
-    this.metrics = jaegerMetricsOf(options.metrics);
-  }
-
-  name(): string {
-    return 'RemoteReporter';
-  }
-
-  toString(): string {
-    return this.name();
-  }
-
-  setProcess(serviceName: string, tags?: ProcessTags): void {
-    if (this.inner === null) this.process = { serviceName, tags: tagObject(tags) };
-  }
-
-  report(span: Span): void {
-    this.reporter().report(span);
-  }
-
-  flush(callback?: Callback): Promise<void> {
-    return after(this.inner === null ? Promise.resolve() : this.inner.flush(), callback);
-  }
-
-  close(callback?: Callback): Promise<void> {
-    return after(this.inner === null ? Promise.resolve() : this.inner.close(), callback);
-  }
-
-  stats(): Readonly<Record<string, number>> {
-    return this.inner?.stats?.() ?? {};
-  }
-
-  private reporter(): Reporter {
-    if (this.inner !== null) return this.inner;
-    const process = this.process ?? { serviceName: 'unknown_service:node', tags: {} };
-    const config = resolveConfig({ reporter: { ...this.sender.config, flushIntervalMs: this.options.bufferFlushInterval } }).reporter;
-    this.inner = createReporter(config, {
-      serviceName: process.serviceName,
-      processTags: process.tags,
-      logger: this.options.logger ?? defaultLogger,
-      metrics: this.metrics ?? undefined,
-    });
-    return this.inner;
-  }
 }
 
 /** A reporter as jaeger-client knows one: `report(span)`, `close(callback)`, maybe `flush` and `setProcess`. */
@@ -139,8 +67,7 @@ function settle(method: ((callback?: () => void) => unknown) | undefined, owner:
 /** Drives a jaeger-client-style reporter (a user's own) through our Reporter interface. */
 export function asReporter(reporter: JaegerStyleReporter): Reporter {
   const ours = reporter as Partial<Reporter>;
-  const compat = reporter instanceof RemoteReporter || reporter instanceof CompositeReporter || reporter instanceof InMemoryReporter ||
-    reporter instanceof LoggingReporter || reporter instanceof NoopReporter;
+  const compat = (reporter as { [PROMISES]?: boolean })[PROMISES] === true;
   // Ours take no callback and return promises; jaeger-client's take `close(callback)`.
   if (compat || (typeof ours.flush === 'function' && typeof ours.close === 'function' && ours.close.length === 0)) return reporter as Reporter;
   return {
@@ -153,6 +80,7 @@ export function asReporter(reporter: JaegerStyleReporter): Reporter {
 
 /** `new CompositeReporter([reporters])`: every span to each. */
 export class CompositeReporter implements Reporter {
+  readonly [PROMISES] = true;
   private readonly reporters: Reporter[];
 
   constructor(private readonly given: JaegerStyleReporter[]) {
@@ -187,6 +115,7 @@ export class CompositeReporter implements Reporter {
 
 /** `new InMemoryReporter()`: finished spans in `spans` until `clear()`, for unit tests. */
 export class InMemoryReporter implements Reporter {
+  readonly [PROMISES] = true;
   private readonly store = new MemoryStore();
 
   /** Finished, sampled spans in finish order. */
@@ -227,6 +156,7 @@ export class InMemoryReporter implements Reporter {
 
 /** `new LoggingReporter(logger)`: logs `Reporting span <trace:span:parent:flags>` at info for each span. */
 export class LoggingReporter implements Reporter {
+  readonly [PROMISES] = true;
   private readonly logger: Logger;
 
   constructor(logger?: Logger) {
@@ -258,6 +188,7 @@ export class LoggingReporter implements Reporter {
 
 /** `new NoopReporter()`: drops every span. */
 export class NoopReporter implements Reporter {
+  readonly [PROMISES] = true;
   name(): string {
     return 'NoopReporter';
   }
