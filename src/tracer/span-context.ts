@@ -132,7 +132,12 @@ export class SpanContext extends OTSpanContext {
    * is not to be recorded.
    */
   _prioritise(priority: unknown): boolean {
-    if ((priority as number) > 0) {
+    // jaeger-client compares with `> 0`; only primitives are converted, so a Symbol or an object
+    // whose valueOf throws cannot throw here (they drop, as any non-positive value).
+    const type = typeof priority;
+    const value = type === 'number' ? priority as number
+      : type === 'string' || type === 'boolean' || type === 'bigint' ? Number(priority) : NaN;
+    if (value > 0) {
       if ((this.flags & FLAG_DEBUG) !== 0) return false;
       this.flags |= FLAG_SAMPLED | FLAG_DEBUG;
     } else {

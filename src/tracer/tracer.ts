@@ -321,17 +321,19 @@ export class Tracer extends opentracing.Tracer {
    */
   registerInjector(format: string, injector: Injector): void {
     if (injector === null || typeof injector !== 'object' || typeof injector.inject !== 'function') {
-      throw new TypeError('registerInjector: injector must have an inject(context, carrier) method');
+      this.faults.report('registerInjector', new TypeError('the injector must have an inject(context, carrier) method; ignored'));
+      return;
     }
-    (this._injectors ??= new Map()).set(format, injector);
+    (this._injectors ??= new Map()).set(String(format), injector);
   }
 
   /** jaeger-client's `registerExtractor`: `extract(format, carrier)` then calls `extractor.extract(carrier)`. */
   registerExtractor(format: string, extractor: Extractor): void {
     if (extractor === null || typeof extractor !== 'object' || typeof extractor.extract !== 'function') {
-      throw new TypeError('registerExtractor: extractor must have an extract(carrier) method');
+      this.faults.report('registerExtractor', new TypeError('the extractor must have an extract(carrier) method; ignored'));
+      return;
     }
-    (this._extractors ??= new Map()).set(format, extractor);
+    (this._extractors ??= new Map()).set(String(format), extractor);
   }
 
   /** Sends every finished span that is still queued. Never rejects. */

@@ -134,6 +134,32 @@ describe('sampling.priority', () => {
   });
 });
 
+describe('odd arguments never throw', () => {
+  test('sampling.priority values that are no numbers drop the span instead of throwing', () => {
+    const { tracer, reporter } = tracerWith(1);
+    for (const odd of [Symbol('p'), { valueOf: () => { throw new Error('no'); } }, 'abc', {}, NaN]) {
+      const span = tracer.startSpan('odd');
+      assert.doesNotThrow(() => span.setTag(Tags.SAMPLING_PRIORITY, odd));
+      span.finish();
+    }
+    const forced = tracerWith(0);
+    for (const value of ['1', true, 10n]) forced.tracer.startSpan(`forced ${String(value)}`, { tags: { [Tags.SAMPLING_PRIORITY]: value } }).finish();
+    assert.equal(reporter.spans.length, 0);
+    assert.equal(forced.reporter.spans.length, 3, "'1', true and 10n are above 0, as jaeger-client's `> 0` says");
+  });
+
+  test('registering something that is no codec is reported once and ignored', () => {
+    const errors: string[] = [];
+    const tracer = initTracer({ serviceName: 'odd', global: false }, { reporter: new InMemoryReporter(), logger: { error: (m) => errors.push(m) } });
+    assert.doesNotThrow(() => tracer.registerInjector(FORMAT_HTTP_HEADERS, null as never));
+    assert.doesNotThrow(() => tracer.registerExtractor(FORMAT_HTTP_HEADERS, {} as never));
+    const headers: Record<string, string> = {};
+    tracer.inject(tracer.startSpan('x'), FORMAT_HTTP_HEADERS, headers);
+    assert.ok('uber-trace-id' in headers, 'the configured propagation still works');
+    assert.equal(errors.length, 2);
+  });
+});
+
 describe('jaeger-debug-id is bounded by a token bucket per tracer', () => {
   test('the default lets 5 a second force sampling; the others are counted and left to the sampler', () => {
     const { factory, counts } = countingFactory();
