@@ -11,8 +11,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startUdpReceiver } from '../support/udp-receiver.js';
 import type { UdpReceiver } from '../support/udp-receiver.js';
-import { decodeBinaryEmitBatch, decodeCompactEmitBatch } from './jaeger-thrift-decode.js';
-import type { DecodedSpan, DecodedTag } from './jaeger-thrift-decode.js';
+import { decodeBinaryBatch, decodeBinaryEmitBatch, decodeCompactEmitBatch } from './jaeger-thrift-decode.js';
+import type { DecodedBatch, DecodedSpan, DecodedTag } from './jaeger-thrift-decode.js';
 
 const require = createRequire(import.meta.url);
 // Programs are plain JavaScript against either library: their API is the one under test.
@@ -63,7 +63,10 @@ function tagMap(tags: readonly DecodedTag[] | undefined): Record<string, unknown
 /** What the agent received, in a form independent of id width: parents by operation name. */
 async function receivedSpans(count: number, serviceName: string): Promise<unknown> {
   const datagrams = await agent.waitUntil((all) => all.flatMap((d) => decode(d).batch.spans).length >= count);
-  const batches = datagrams.map((d) => decode(d).batch);
+  return observedBatches(datagrams.map((d) => decode(d).batch), serviceName);
+}
+
+function observedBatches(batches: DecodedBatch[], serviceName: string): unknown {
   const spans: DecodedSpan[] = batches.flatMap((batch) => batch.spans);
   const byId = new Map(spans.map((span) => [span.spanId, span.operationName]));
   return {
@@ -113,6 +116,45 @@ describe('jaeger-client programs observe the same with this package', () => {
       return { callback, received: await receivedSpans(2, 'readme-service') };
     });
     assert.equal((observed as { callback: string }).callback, 'called back');
+  });
+
+  test('reporting to a Jaeger collector over HTTP (reporter.collectorEndpoint), basic auth', async () => {
+    await same(async (lib) => {
+      const bodies: { body: Buffer; contentType: string | undefined; authorization: string | undefined; path: string | undefined }[] = [];
+      const collector = http.createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          bodies.push({ body: Buffer.concat(chunks), contentType: request.headers['content-type'], authorization: request.headers.authorization, path: request.url });
+          response.writeHead(202).end();
+        });
+      });
+      await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+      try {
+        const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/api/traces`;
+        const tracer = lib.initTracer({
+          serviceName: 'collector-service',
+          global: false,
+          sampler: { type: 'const', param: 1 },
+          reporter: { collectorEndpoint: endpoint, username: 'user', password: 'secret', flushIntervalMs: 50 },
+        }, { logger: quiet });
+        const parent = tracer.startSpan('request');
+        tracer.startSpan('query', { childOf: parent, tags: { 'db.type': 'sql' } }).finish();
+        parent.finish();
+        const callback = await closed(tracer);
+        const deadline = Date.now() + 5000;
+        while (bodies.flatMap((b) => decodeBinaryBatch(b.body).spans).length < 2 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return {
+          callback,
+          requests: [...new Set(bodies.map((b) => `${b.path} ${b.contentType} ${b.authorization}`))],
+          received: observedBatches(bodies.map((b) => decodeBinaryBatch(b.body)), 'collector-service'),
+        };
+      } finally {
+        collector.close();
+      }
+    });
   });
 
   test('B3 through registerInjector/registerExtractor with ZipkinB3TextMapCodec({ urlEncoding: true })', async () => {
@@ -320,7 +362,8 @@ describe('jaeger-client programs observe the same with this package', () => {
         tracer.startSpan('before the first answer').finish();
         const first = reporter.spans.length;
         // the second poll starts only once the first answer is applied
-        while (requests < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+        const deadline = Date.now() + 5000;
+        while (requests < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
         tracer.startSpan('after').finish();
         await closed(tracer);
         return [sampler.name(), sampler.toString(), first, reporter.spans.length];
