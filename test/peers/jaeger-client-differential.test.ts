@@ -118,6 +118,28 @@ describe('jaeger-client programs observe the same with this package', () => {
     assert.equal((observed as { callback: string }).callback, 'called back');
   });
 
+  test('initTracerFromEnv with JAEGER_* variables', async () => {
+    const names = ['JAEGER_SERVICE_NAME', 'JAEGER_SAMPLER_TYPE', 'JAEGER_SAMPLER_PARAM', 'JAEGER_AGENT_HOST', 'JAEGER_AGENT_PORT', 'JAEGER_TAGS', 'JAEGER_REPORTER_FLUSH_INTERVAL'];
+    const saved = names.map((name) => process.env[name]);
+    Object.assign(process.env, {
+      JAEGER_SERVICE_NAME: 'env-service', JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '1', JAEGER_AGENT_HOST: agent.host,
+      JAEGER_AGENT_PORT: String(agent.port), JAEGER_TAGS: 'app.region=eu,app.tier=web', JAEGER_REPORTER_FLUSH_INTERVAL: '50',
+    });
+    try {
+      await same(async (lib) => {
+        const tracer = lib.initTracerFromEnv({ global: false }, { logger: quiet });
+        const span = tracer.startSpan('from-env', { tags: { 'span.kind': 'server' } });
+        span.finish();
+        return { callback: await closed(tracer), received: await receivedSpans(1, 'env-service') };
+      });
+    } finally {
+      names.forEach((name, i) => {
+        if (saved[i] === undefined) delete process.env[name];
+        else process.env[name] = saved[i];
+      });
+    }
+  });
+
   test('reporting to a Jaeger collector over HTTP (reporter.collectorEndpoint), basic auth', async () => {
     await same(async (lib) => {
       const bodies: { body: Buffer; contentType: string | undefined; authorization: string | undefined; path: string | undefined }[] = [];
