@@ -179,6 +179,11 @@ export class Tracer extends opentracing.Tracer {
 
   constructor(parts: TracerParts) {
     super();
+    if (parts === null || typeof parts !== 'object') {
+      // jaeger-client's `new Tracer(serviceName, reporter, sampler)` would otherwise make a broken tracer.
+      throw new TypeError('new Tracer(serviceName, reporter, sampler) is jaeger-client\'s form; here use ' +
+        'initTracer({ serviceName }, { reporter, sampler })');
+    }
     this.serviceName = parts.serviceName;
     this.processTags = parts.tags ?? {};
     this.disabled = parts.disabled === true;

@@ -7,6 +7,7 @@ import { FORMAT_HTTP_HEADERS, Tags } from 'opentracing';
 import { initTracer } from '../../../src/config/init.js';
 import { SpanContext } from '../../../src/tracer/span-context.js';
 import type { Span } from '../../../src/tracer/span.js';
+import { Tracer } from '../../../src/tracer/tracer.js';
 import {
   CompositeReporter, InMemoryReporter, NoopReporter, PrometheusMetricsFactory, TextMapCodec, ZipkinB3TextMapCodec,
 } from '../../../src/jaeger-client/index.js';
@@ -259,5 +260,6 @@ describe('validation', () => {
     ];
     for (const [fn, message] of cases) assert.throws(fn, (error: unknown) => error instanceof TypeError && message.test(error.message));
     assert.doesNotThrow(() => initTracer({ disable: true, global: false }));
+    assert.throws(() => new Tracer('svc' as never), /use initTracer\(\{ serviceName \}, \{ reporter, sampler \}\)/);
   });
 });
