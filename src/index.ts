@@ -12,3 +12,4 @@ export type {
 export { VERSION } from './version.js';
 export { installAllPatches, uninstallAllPatches, clientHooks } from './plugins/install.js';
 export type { InstrumentationOptions, UrlMatcher } from './plugins/integration.js';
+export * from './jaeger-client/index.js';

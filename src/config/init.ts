@@ -11,11 +11,14 @@ import { validateConfig, validateOptions } from './validate.js';
 import { normalizeConfig } from './normalize.js';
 import { mergeConfig, resolveConfig } from './resolve.js';
 import type { TracerOptions, TracingConfig } from './options.js';
+import { jaegerClientParts, requireServiceName } from '../jaeger-client/options.js';
 
 function build(config: TracingConfig, options: TracerOptions): Tracer {
   const resolved = resolveConfig(config);
   const logger = options.logger ?? defaultLogger;
   const tags = { ...resolved.tags, ...options.tags };
+  // jaeger-client's options (metrics, its reporters, the debug-id bucket): see src/jaeger-client/.
+  const compat = jaegerClientParts(options, resolved.serviceName, tags);
   const parts = {
     serviceName: resolved.serviceName,
     tags,
@@ -28,9 +31,13 @@ function build(config: TracingConfig, options: TracerOptions): Tracer {
     ? new Tracer({ ...parts, disabled: true, sampler: new ConstSampler(false), reporter: new NoneReporter() })
     : new Tracer({
         ...parts,
-        sampler: options.sampler ?? createSampler(resolved.sampler, resolved.serviceName, logger),
-        reporter: options.reporter ?? createReporter(resolved.reporter, { serviceName: resolved.serviceName, processTags: tags, logger }),
+        sampler: options.sampler ?? createSampler(resolved.sampler, resolved.serviceName, logger, compat.onSamplerPoll),
+        reporter: compat.reporter ??
+          createReporter(resolved.reporter, { serviceName: resolved.serviceName, processTags: tags, logger, metrics: compat.metrics }),
+        metrics: compat.metrics,
+        debugLimiter: compat.debugLimiter,
       });
+  compat.configure(tracer);
   if (resolved.global) setGlobalTracer(tracer);
   return tracer;
 }
@@ -43,6 +50,7 @@ export function initTracer(config: TracingConfig = {}, tracerOptions?: TracerOpt
   const options = validateOptions(tracerOptions);
   const checked = normalizeConfig(config, options, warnWith(options));
   validateConfig(checked);
+  requireServiceName(checked);
   return build(checked, options);
 }
 

@@ -1,4 +1,5 @@
 import type { Logger, Reporter, Sampler, SpanLimits } from '../tracer/types.js';
+import type { JaegerClientOptions } from '../jaeger-client/options.js';
 
 export type SamplerType = 'const' | 'probabilistic' | 'ratelimiting' | 'remote';
 export type PropagatorName = 'tracecontext' | 'baggage' | 'jaeger' | 'b3' | 'b3multi';
@@ -59,11 +60,11 @@ export interface TracingConfig {
   limits?: Partial<SpanLimits>;
 }
 
-/** jaeger-client's second `initTracer` argument. */
-export interface TracerOptions {
+/** jaeger-client's second `initTracer` argument (its `metrics` and reporters: see JaegerClientOptions). */
+export interface TracerOptions extends JaegerClientOptions {
   logger?: Logger;
-  /** Replaces the configured exporter (for tests, or a custom backend). */
-  reporter?: Reporter;
+  /** Replaces the configured exporter (for tests, or a custom backend); jaeger-client's reporters work too. */
+  reporter?: Reporter | JaegerClientOptions['reporter'];
   /** Replaces the configured sampler. */
   sampler?: Sampler;
   /** Process tags, merged over `config.tags`. */

@@ -95,7 +95,9 @@ export function resolveConfig(config: TracingConfig): ResolvedConfig {
   const listed = typeof reporter.exporter === 'string' ? [reporter.exporter] : [...new Set(reporter.exporter ?? [])];
   const exporters = listed.length > 1 ? listed.filter((name) => name !== 'none') : listed;
   const exporter: ExporterName = exporters[0] ??
-    (reporter.collectorEndpoint !== undefined ? 'jaeger-http' : reporter.otlpEndpoint !== undefined ? 'otlp' : 'jaeger-udp');
+    (reporter.collectorEndpoint !== undefined ? 'jaeger-http' : reporter.otlpEndpoint !== undefined ? 'otlp'
+      // jaeger-client sends binary Thrift, to 6832 by default: a config naming that port keeps working.
+      : reporter.agentPort === 6832 ? 'jaeger-udp-binary' : 'jaeger-udp');
   return {
     serviceName: config.serviceName ?? 'unknown_service:node',
     disable: config.disable ?? false,

@@ -51,8 +51,8 @@ function inject(context: SpanContext, writes: string[]): void {
   writes.push(TRACE_ID, headerValue.start().traceId(context.traceWords, true).text());
   writes.push(SPAN_ID, headerValue.start().word(context.spanIdHi).word(context.spanIdLo).text());
   if (context.hasParent) writes.push(PARENT_SPAN_ID, headerValue.start().word(context.parentIdHi).word(context.parentIdLo).text());
-  if (context.isDebug) writes.push(FLAGS, '1');
-  else writes.push(SAMPLED, context.isSampled ? '1' : '0');
+  if (context.isDebug()) writes.push(FLAGS, '1');
+  else writes.push(SAMPLED, context.isSampled() ? '1' : '0');
 }
 
 export const b3MultiPropagator: Propagator = {

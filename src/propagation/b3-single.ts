@@ -48,7 +48,7 @@ export function parseB3Single(text: string): SpanContext | null {
 
 function inject(context: SpanContext, writes: string[]): void {
   const value = headerValue.start().traceId(context.traceWords, true).ascii('-')
-    .word(context.spanIdHi).word(context.spanIdLo).ascii(context.isDebug ? '-d' : context.isSampled ? '-1' : '-0');
+    .word(context.spanIdHi).word(context.spanIdLo).ascii(context.isDebug() ? '-d' : context.isSampled() ? '-1' : '-0');
   if (context.hasParent) value.ascii('-').word(context.parentIdHi).word(context.parentIdLo);
   writes.push(B3, value.text());
 }

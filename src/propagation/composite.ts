@@ -87,13 +87,13 @@ export class CompositePropagation implements Propagation {
       // No ids, but baggage or a debug id still shape the root span the tracer starts.
       return baggage === null && debugId === null ? null : new SpanContext(NO_TRACE, 0, 0, 0, 0, 0, baggage, null, debugId);
     }
-    context.baggage = baggage;
+    context._baggage = baggage;
     context.debugId = debugId;
     if (context.traceState === null && this.readsTraceState) context.traceState = traceStateFor(context, headers);
     return context;
   }
 
-  private baggageFrom(headers: TraceHeaders, http: boolean): SpanContext['baggage'] {
+  private baggageFrom(headers: TraceHeaders, http: boolean): SpanContext['_baggage'] {
     if (this.baggageReaders.length === 0 || !headers.hasBaggage) return null;
     const builder = new BaggageBuilder();
     for (const reader of this.baggageReaders) reader.extractBaggage!(headers, builder, http);

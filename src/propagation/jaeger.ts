@@ -70,7 +70,7 @@ function inject(context: SpanContext, writes: string[], http: boolean): void {
   if (context.hasParent) value.word(context.parentIdHi).word(context.parentIdLo);
   else value.ascii('0');
   writes.push(UBER_TRACE_ID, value.ascii(':').shortByte(context.flags & 0xff).text());
-  const baggage = context.baggage;
+  const baggage = context._baggage;
   if (baggage === null) return;
   let count = 0;
   let bytes = 0;

@@ -47,7 +47,7 @@ function encodeKey(key: string): string | null {
 }
 
 function inject(context: SpanContext, writes: string[]): void {
-  const baggage = context.baggage;
+  const baggage = context._baggage;
   if (baggage === null) return;
   let header = '';
   let count = 0;

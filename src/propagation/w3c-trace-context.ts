@@ -72,7 +72,7 @@ function extractContext(headers: TraceHeaders): SpanContext | null {
 
 function inject(context: SpanContext, writes: string[]): void {
   const value = headerValue.start().ascii('00-').traceId(context.traceWords, false).ascii('-')
-    .word(context.spanIdHi).word(context.spanIdLo).ascii(context.isSampled ? '-01' : '-00');
+    .word(context.spanIdHi).word(context.spanIdLo).ascii(context.isSampled() ? '-01' : '-00');
   writes.push(TRACEPARENT, value.text());
   if (context.traceState !== null) writes.push(TRACESTATE, context.traceState);
 }

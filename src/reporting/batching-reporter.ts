@@ -13,6 +13,15 @@ export interface BatchingReporterOptions {
   /** How long `flush()` and `close()` wait for sends (default 5000 ms); the exporter's shutdown then gets up to 2000 ms more. */
   closeTimeoutMs?: number;
   logger: Logger;
+  /** Told of each outcome as it is counted (jaeger-client's reporter metrics). */
+  metrics?: ReporterMetrics;
+}
+
+/** Spans handed over (`sent`), lost to transport errors (`failed`), or dropped (full queue, too large). */
+export interface ReporterMetrics {
+  spansSent(count: number): void;
+  spansFailed(count: number): void;
+  spansDropped(count: number): void;
 }
 
 /**
@@ -69,8 +78,10 @@ export class BatchingReporter implements Reporter {
   private droppedTooLarge = 0;
   private sendFailures = 0;
   private prepared = false;
+  private readonly metrics: ReporterMetrics | null;
 
   constructor(private readonly exporter: Exporter, options: BatchingReporterOptions) {
+    this.metrics = options.metrics ?? null;
     this.capacity = options.maxQueueSize ?? 10_000;
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 1000, this.capacity));
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
@@ -86,6 +97,7 @@ export class BatchingReporter implements Reporter {
       if (queue.push(span) === this.batchSize) this.flushSoon();
     } else if (this.closing === null) {
       this.droppedQueueFull++;
+      this.metrics?.spansDropped(1);
     }
   }
 
@@ -210,12 +222,19 @@ export class BatchingReporter implements Reporter {
   }
 
   private count(batchLength: number, result: ExportResult | null): void {
-    if (result === null) {
-      this.sendFailures += batchLength;
-      return;
+    const sent = result === null ? 0 : result.sent;
+    const tooLarge = result === null ? 0 : result.droppedTooLarge;
+    const failed = result === null ? batchLength : result.failed;
+    this.reported += sent;
+    this.droppedTooLarge += tooLarge;
+    this.sendFailures += failed;
+    if (this.metrics === null) return;
+    try {
+      if (sent > 0) this.metrics.spansSent(sent);
+      if (failed > 0) this.metrics.spansFailed(failed);
+      if (tooLarge > 0) this.metrics.spansDropped(tooLarge);
+    } catch (error) {
+      this.faults.report('metrics', error);
     }
-    this.reported += result.sent;
-    this.droppedTooLarge += result.droppedTooLarge;
-    this.sendFailures += result.failed;
   }
 }

@@ -10,12 +10,15 @@ import { NoneReporter } from './none.js';
 import { OtlpHttpExporter } from './otlp-http.js';
 import { TeeExporter } from './tee.js';
 
-export type { ReporterStats } from './batching-reporter.js';
+import type { ReporterMetrics } from './batching-reporter.js';
+
+export type { ReporterMetrics, ReporterStats } from './batching-reporter.js';
 
 export interface ReporterContext {
   serviceName: string;
   processTags: Readonly<Record<string, string | number | boolean>>;
   logger: Logger;
+  metrics?: ReporterMetrics;
 }
 
 function exporterFor(name: ExporterName, config: ResolvedReporterConfig, context: ExporterContext): Exporter | null {
@@ -71,5 +74,6 @@ export function createReporter(config: ResolvedReporterConfig, context: Reporter
     maxQueueSize: config.maxQueueSize,
     flushIntervalMs: config.flushIntervalMs,
     logger: context.logger,
+    metrics: context.metrics,
   });
 }

@@ -4,8 +4,9 @@ import { ConstSampler } from './const.js';
 import { ProbabilisticSampler } from './probabilistic.js';
 import { RateLimitingSampler } from './rate-limiting.js';
 import { RemoteSampler } from './remote.js';
+import type { PollOutcome } from './remote.js';
 
-export function createSampler(config: ResolvedSamplerConfig, serviceName: string, logger: Logger): Sampler {
+export function createSampler(config: ResolvedSamplerConfig, serviceName: string, logger: Logger, onPoll?: (outcome: PollOutcome) => void): Sampler {
   switch (config.type) {
     case 'const':
       return new ConstSampler(config.param !== 0);
@@ -20,6 +21,7 @@ export function createSampler(config: ResolvedSamplerConfig, serviceName: string
         refreshIntervalMs: config.refreshIntervalMs,
         initialSampler: new ProbabilisticSampler(config.param),
         logger,
+        onPoll,
       });
   }
 }

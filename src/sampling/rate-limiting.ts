@@ -31,11 +31,12 @@ export class RateLimitingSampler implements Sampler {
   private readonly yes: SamplingDecision;
   private readonly no: SamplingDecision;
 
-  constructor(readonly tracesPerSecond: number) {
+  /** `initialBalance`: traces that may start at once (default a full bucket, max(1, rate)). */
+  constructor(readonly tracesPerSecond: number, initialBalance?: number) {
     if (!(tracesPerSecond >= 0) || !Number.isFinite(tracesPerSecond)) {
       throw new RangeError(`traces per second must be a finite number >= 0, got ${tracesPerSecond}`);
     }
-    this.limiter = new RateLimiter(tracesPerSecond);
+    this.limiter = new RateLimiter(tracesPerSecond, initialBalance);
     const tags = Object.freeze(['sampler.type', 'ratelimiting', 'sampler.param', tracesPerSecond]);
     this.yes = Object.freeze({ sampled: true, tags });
     this.no = Object.freeze({ sampled: false, tags });

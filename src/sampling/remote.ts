@@ -18,7 +18,12 @@ export interface RemoteSamplerOptions {
   requestTimeoutMs?: number;
   /** Delay before the first poll (default 0: as soon as the event loop turns). */
   firstPollDelayMs?: number;
+  /** Told of each poll's outcome (jaeger-client's sampler query and update metrics). */
+  onPoll?: (outcome: PollOutcome) => void;
 }
+
+/** `query-failed`: no answer; `retrieved`: an answer; then `updated` (a new strategy) or `update-failed` (malformed). */
+export type PollOutcome = 'query-failed' | 'retrieved' | 'updated' | 'update-failed';
 
 function samplingRequestUrl(samplingUrl: string, serviceName: string): URL | null {
   try {
@@ -74,24 +79,29 @@ export class RemoteSampler implements Sampler {
       body = await this.fetch();
     } catch (error) {
       this.problem(error instanceof Error ? error.message : String(error));
+      this.told('query-failed');
       return false;
     }
+    this.told('retrieved');
     let document: unknown;
     try {
       document = JSON.parse(body);
     } catch {
       this.problem('the answer is not JSON');
+      this.told('update-failed');
       return false;
     }
     const strategy = parseStrategy(document);
     if (strategy instanceof Error) {
       this.problem(`malformed strategy: ${strategy.message}`);
+      this.told('update-failed');
       return false;
     }
     const key = JSON.stringify(strategy);
     if (key !== this.currentStrategy && !this.closed) {
       this.current = samplerFor(strategy, this.options.maxOperations ?? 2000);
       this.currentStrategy = key;
+      this.told('updated');
     }
     this.lastProblem = '';
     return true;
@@ -104,6 +114,14 @@ export class RemoteSampler implements Sampler {
     this.timer = null;
     this.request?.destroy();
     this.agent.destroy();
+  }
+
+  private told(outcome: PollOutcome): void {
+    try {
+      this.options.onPoll?.(outcome);
+    } catch {
+      // a throwing metrics backend must not stop polling
+    }
   }
 
   private schedule(delayMs: number): void {

@@ -36,7 +36,7 @@ export function toRecord(span: Span): SpanRecord {
       traceId: ref.context.toTraceId(),
       spanId: ref.context.toSpanId(),
     })),
-    baggage: { ...context.baggage },
-    sampled: context.isSampled,
+    baggage: { ...context._baggage },
+    sampled: context.isSampled(),
   };
 }

@@ -24,3 +24,17 @@ export function wordToHex(word: number): string {
   const u = word >>> 0;
   return BYTE_HEX[u >>> 24]! + BYTE_HEX[(u >>> 16) & 255]! + BYTE_HEX[(u >>> 8) & 255]! + BYTE_HEX[u & 255]!;
 }
+const HEX_RE = /^[0-9a-fA-F]+$/;
+
+/**
+ * Parses up to `words * 8` hex digits (shorter input is left-padded with zeros, as Jaeger allows)
+ * into int32 words, most significant first. Returns null for non-hex, too long or empty input.
+ */
+export function parseHexWords(hex: string, words: number): number[] | null {
+  const max = words * 8;
+  if (hex.length === 0 || hex.length > max || !HEX_RE.test(hex)) return null;
+  const padded = hex.length === max ? hex : '0'.repeat(max - hex.length) + hex;
+  const out = new Array<number>(words);
+  for (let i = 0; i < words; i++) out[i] = parseInt(padded.slice(i * 8, i * 8 + 8), 16) | 0;
+  return out;
+}

@@ -1,6 +1,6 @@
-import { Span as OTSpan } from 'opentracing';
+import { Span as OTSpan, Tags } from 'opentracing';
 import type { Tracer } from './tracer.js';
-import { SpanContext } from './span-context.js';
+import { FLAG_SAMPLED, SpanContext } from './span-context.js';
 import { nowMs } from './clock.js';
 import type { SpanLimits, SpanLog, SpanReference } from './types.js';
 import { boundTagValue } from './tag-value.js';
@@ -12,14 +12,16 @@ function bound(value: unknown, max: number): unknown {
   return typeof value === 'number' ? value : boundTagValue(value, max);
 }
 
+const SAMPLING_PRIORITY = Tags.SAMPLING_PRIORITY;
+
 /**
  * A span. An unsampled span keeps only its context (it still propagates) and records nothing.
  * After `finish()` it is immutable: later tags, logs and finishes are ignored.
  */
 export class Span extends OTSpan {
   operationName: string;
-  /** Milliseconds since the epoch (fractional). */
-  readonly startTime: number;
+  /** Milliseconds since the epoch (fractional); 0 for a span that is not sampled. */
+  startTime: number;
   /** Milliseconds; -1 until finished. */
   duration: number;
   /** Flat key/value pairs: [key0, value0, key1, value1, ...]; keys unique. */
@@ -46,7 +48,7 @@ export class Span extends OTSpan {
     this._owner = tracer;
     this._spanContext = context;
     this._limits = limits;
-    this._recording = context.isSampled;
+    this._recording = (context.flags & FLAG_SAMPLED) !== 0;
     this.operationName = operationName.length > limits.maxOperationNameLength
       ? operationName.slice(0, limits.maxOperationNameLength)
       : operationName;
@@ -82,18 +84,41 @@ export class Span extends OTSpan {
     return this;
   }
 
+  /** Sets a tag; `sampling.priority` (> 0 force, 0 drop) also decides whether the span is recorded. */
   override setTag(key: string, value: unknown): this {
-    if (!this._recording) return this;
-    if (typeof key !== 'string') key = asText(key);
+    if (key === SAMPLING_PRIORITY) return this._setSamplingPriority(value);
+    if (this._recording) this._putTag(typeof key === 'string' ? key : asText(key), value);
+    return this;
+  }
+
+  /** @internal setTag without the `sampling.priority` rule. */
+  _putTag(key: string, value: unknown): void {
+    if (!this._recording) return;
     const tags = this.tags;
     const v = bound(value, this._limits.maxTagValueLength);
     for (let i = 0; i < tags.length; i += 2) {
       if (tags[i] === key) {
         tags[i + 1] = v;
-        return this;
+        return;
       }
     }
     if (tags.length < this._limits.maxTags * 2) tags.push(key, v);
+  }
+
+  // Before finish only. A span that becomes sampled here starts recording now (an unsampled span
+  // keeps no start time, to stay cheap); one that is dropped is never reported.
+  private _setSamplingPriority(priority: unknown): this {
+    if (priority == null || this.duration >= 0) return this;
+    if (!this._spanContext._prioritise(priority)) return this;
+    if ((this._spanContext.flags & FLAG_SAMPLED) === 0) {
+      this._recording = false;
+      return this;
+    }
+    if (!this._recording) {
+      this._recording = true;
+      this.startTime = nowMs();
+    }
+    this._putTag(SAMPLING_PRIORITY, priority);
     return this;
   }
 
@@ -116,8 +141,12 @@ export class Span extends OTSpan {
 
   override addTags(keyValuePairs: { [key: string]: unknown } | null | undefined): this {
     const pairs = asFields(keyValuePairs);
-    if (!this._recording || pairs === null) return this;
-    for (const key of Object.keys(pairs)) this.setTag(key, pairs[key]);
+    if (pairs === null) return this;
+    // As jaeger-client: sampling.priority first, so it decides whether the others are kept.
+    const priority = pairs[SAMPLING_PRIORITY];
+    if (priority != null) this._setSamplingPriority(priority);
+    if (!this._recording) return this;
+    for (const key of Object.keys(pairs)) if (key !== SAMPLING_PRIORITY) this._putTag(key, pairs[key]);
     return this;
   }
 
@@ -141,12 +170,13 @@ export class Span extends OTSpan {
 
   override setBaggageItem(key: string, value: string): this {
     const ctx = this._spanContext;
-    ctx.baggage = { ...ctx.baggage, [asText(key)]: asText(value) };
+    ctx._baggage = { ...ctx._baggage, [asText(key)]: asText(value) };
+    this._owner._metrics?.baggageUpdated();
     return this;
   }
 
   override getBaggageItem(key: string): string | undefined {
-    const baggage = this._spanContext.baggage;
+    const baggage = this._spanContext._baggage;
     const name = asText(key);
     return baggage !== null && Object.prototype.hasOwnProperty.call(baggage, name) ? baggage[name] : undefined;
   }
@@ -157,7 +187,19 @@ export class Span extends OTSpan {
       const end = asTime(finishTime) ?? nowMs();
       this.duration = end > this.startTime ? end - this.startTime : 0;
       this._owner._onFinish(this);
+    } else if (this.duration < 0) {
+      this.duration = 0;
     }
+  }
+
+  /** jaeger-client's name of the tracer's service. */
+  get serviceName(): string {
+    return this._owner.serviceName;
+  }
+
+  /** jaeger-client's (and OpenTracing 0.x's) `logEvent(event, payload)`. */
+  override logEvent(eventName: string, payload?: unknown): void {
+    this.log({ event: eventName, payload });
   }
 
   /**

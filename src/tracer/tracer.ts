@@ -5,7 +5,7 @@ import { randomWord } from './ids.js';
 import { nowMs } from './clock.js';
 import { spanStore } from './active-context.js';
 import { FaultLog, defaultLogger } from './logger.js';
-import type { Logger, Reporter, Sampler, SamplingDecision, SpanLimits, SpanReference } from './types.js';
+import type { Limiter, Logger, Reporter, Sampler, SamplingDecision, SpanLimits, SpanReference, TracerMetrics } from './types.js';
 import { DEFAULT_SPAN_LIMITS } from './types.js';
 import { asFields, asText, asTime } from './arguments.js';
 
@@ -40,7 +40,24 @@ export interface TracerParts {
   logger?: Logger;
   limits?: SpanLimits;
   disabled?: boolean;
+  /** Bounds how many `jaeger-debug-id` requests may force a sampled trace (absent: all may). */
+  debugLimiter?: Limiter;
+  /** jaeger-client's metrics (`options.metrics`), when asked for. */
+  metrics?: TracerMetrics;
 }
+
+/** jaeger-client's codec interface, for `registerInjector` (`inject(context, carrier)`). */
+export interface Injector {
+  inject(context: SpanContext, carrier: unknown): void;
+}
+
+/** jaeger-client's codec interface, for `registerExtractor`: returns a context or null. */
+export interface Extractor {
+  extract(carrier: unknown): opentracing.SpanContext | null;
+}
+
+const SAMPLING_PRIORITY = opentracing.Tags.SAMPLING_PRIORITY;
+const SPAN_KIND = opentracing.Tags.SPAN_KIND;
 
 export interface TracerStats {
   spansStarted: number;
@@ -60,6 +77,28 @@ function asOurContext(value: unknown): SpanContext | null {
   const candidate = value as SpanContext | null;
   return candidate !== null && typeof candidate === 'object' && Array.isArray(candidate.traceWords) &&
     typeof candidate.spanIdLo === 'number' ? candidate : null;
+}
+
+/** A context another codec built (jaeger-client's accessors), as ours; null when it is none. */
+function foreignContext(value: unknown): SpanContext | null {
+  const own = asOurContext(value);
+  if (own !== null || value === null || typeof value !== 'object') return own;
+  const c = value as { traceIdStr?: unknown; spanIdStr?: unknown; parentIdStr?: unknown; flags?: unknown; baggage?: unknown; debugId?: unknown };
+  if (typeof c.traceIdStr !== 'string' || typeof c.spanIdStr !== 'string') return null;
+  return SpanContext.withStringIds(c.traceIdStr, c.spanIdStr, typeof c.parentIdStr === 'string' ? c.parentIdStr : null,
+    typeof c.flags === 'number' ? c.flags : 0, c.baggage !== null && typeof c.baggage === 'object' ? c.baggage as Record<string, string> : {},
+    typeof c.debugId === 'string' ? c.debugId : '');
+}
+
+/** A throw from a user's callback surfaces as it would from any Node callback, not as a rejection. */
+function callBack(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    process.nextTick(() => {
+      throw error;
+    });
+  }
 }
 
 function contextOf(parent: opentracing.Span | opentracing.SpanContext): SpanContext | null {
@@ -129,13 +168,24 @@ export class Tracer extends opentracing.Tracer {
   private readonly _propagation: Propagation;
   private readonly _limits: SpanLimits;
   private readonly _noopSpan: Span;
+  private readonly _debugLimiter: Limiter | null;
+  /** @internal */
+  readonly _metrics: TracerMetrics | null;
+  private _injectors: Map<string, Injector> | null = null;
+  private _extractors: Map<string, Extractor> | null = null;
   private _closed = false;
+  private _closing: Promise<void> | null = null;
   private _started = 0;
   private _sampled = 0;
   private _finished = 0;
 
   constructor(parts: TracerParts) {
     super();
+    if (parts === null || typeof parts !== 'object') {
+      // jaeger-client's `new Tracer(serviceName, reporter, sampler)` would otherwise make a broken tracer.
+      throw new TypeError('new Tracer(serviceName, reporter, sampler) is jaeger-client\'s form; here use ' +
+        'initTracer({ serviceName }, { reporter, sampler })');
+    }
     this.serviceName = parts.serviceName;
     this.processTags = parts.tags ?? {};
     this.disabled = parts.disabled === true;
@@ -144,6 +194,8 @@ export class Tracer extends opentracing.Tracer {
     this._reporter = parts.reporter;
     this._propagation = parts.propagation;
     this._limits = parts.limits ?? DEFAULT_SPAN_LIMITS;
+    this._debugLimiter = parts.debugLimiter ?? null;
+    this._metrics = parts.metrics ?? null;
     this._noopSpan = new Span(this, new SpanContext(EMPTY_TRACE, 0, 0, 0, 0, 0, null), '', 0, null, this._limits);
   }
 
@@ -219,7 +271,10 @@ export class Tracer extends opentracing.Tracer {
     if (this.disabled || carrier === null || typeof carrier !== 'object') return;
     try {
       const context = contextOf(spanOrContext);
-      if (context !== null && context.isValid) this._propagation.inject(context, format, carrier);
+      if (context === null || !context.isValid) return;
+      const injector = this._injectors?.get(format);
+      if (injector !== undefined) injector.inject(context, carrier);
+      else this._propagation.inject(context, format, carrier);
     } catch (error) {
       this.faults.report('inject', error);
     }
@@ -235,9 +290,11 @@ export class Tracer extends opentracing.Tracer {
     if (this.disabled || !context.isValid) return NO_HEADERS;
     try {
       const propagation = this._propagation;
-      if (propagation.injectHeaders !== undefined) return propagation.injectHeaders(context);
+      const injector = this._injectors?.get(opentracing.FORMAT_HTTP_HEADERS);
+      if (injector === undefined && propagation.injectHeaders !== undefined) return propagation.injectHeaders(context);
       const carrier: Record<string, string> = {};
-      propagation.inject(context, opentracing.FORMAT_HTTP_HEADERS, carrier);
+      if (injector !== undefined) injector.inject(context, carrier);
+      else propagation.inject(context, opentracing.FORMAT_HTTP_HEADERS, carrier);
       return Object.keys(carrier).flatMap((name) => [name, carrier[name]!]);
     } catch (error) {
       this.faults.report('inject', error);
@@ -248,7 +305,8 @@ export class Tracer extends opentracing.Tracer {
   override extract(format: string, carrier: unknown): SpanContext | null {
     if (this.disabled || carrier === null || typeof carrier !== 'object') return null;
     try {
-      return this._propagation.extract(format, carrier);
+      const extractor = this._extractors?.get(format);
+      return extractor !== undefined ? foreignContext(extractor.extract(carrier)) : this._propagation.extract(format, carrier);
     } catch (error) {
       this.faults.report('extract', error);
       return null;
@@ -263,6 +321,8 @@ export class Tracer extends opentracing.Tracer {
     if (this.disabled) return null;
     try {
       const propagation = this._propagation;
+      const extractor = this._extractors?.get(opentracing.FORMAT_HTTP_HEADERS);
+      if (extractor !== undefined) return foreignContext(extractor.extract(headerRecord(raw)));
       return propagation.extractRawHeaders !== undefined
         ? propagation.extractRawHeaders(raw)
         : propagation.extract(opentracing.FORMAT_HTTP_HEADERS, headerRecord(raw));
@@ -270,6 +330,28 @@ export class Tracer extends opentracing.Tracer {
       this.faults.report('extract', error);
       return null;
     }
+  }
+
+  /**
+   * jaeger-client's `registerInjector`: `inject(context, format, carrier)` with this format calls
+   * `injector.inject(context, carrier)` instead of the configured propagators (e.g.
+   * `new ZipkinB3TextMapCodec({ urlEncoding: true })` for FORMAT_HTTP_HEADERS).
+   */
+  registerInjector(format: string, injector: Injector): void {
+    if (injector === null || typeof injector !== 'object' || typeof injector.inject !== 'function') {
+      this.faults.report('registerInjector', new TypeError('the injector must have an inject(context, carrier) method; ignored'));
+      return;
+    }
+    (this._injectors ??= new Map()).set(String(format), injector);
+  }
+
+  /** jaeger-client's `registerExtractor`: `extract(format, carrier)` then calls `extractor.extract(carrier)`. */
+  registerExtractor(format: string, extractor: Extractor): void {
+    if (extractor === null || typeof extractor !== 'object' || typeof extractor.extract !== 'function') {
+      this.faults.report('registerExtractor', new TypeError('the extractor must have an extract(carrier) method; ignored'));
+      return;
+    }
+    (this._extractors ??= new Map()).set(String(format), extractor);
   }
 
   /** Sends every finished span that is still queued. Never rejects. */
@@ -281,9 +363,17 @@ export class Tracer extends opentracing.Tracer {
     }
   }
 
-  /** Flushes, then releases timers and sockets; spans finished afterwards are dropped. Never rejects. */
-  async close(): Promise<void> {
-    if (this._closed) return;
+  /**
+   * Flushes, then releases timers and sockets; spans finished afterwards are dropped. Never
+   * rejects. `callback` (jaeger-client's form) is called once that is done, on every call.
+   */
+  close(callback?: () => void): Promise<void> {
+    this._closing ??= this._shutdown();
+    if (typeof callback === 'function') void this._closing.then(() => callBack(callback));
+    return this._closing;
+  }
+
+  private async _shutdown(): Promise<void> {
     this._closed = true;
     try {
       this._sampler.close?.();
@@ -323,12 +413,30 @@ export class Tracer extends opentracing.Tracer {
   /** Called by Span.finish for sampled spans. */
   _onFinish(span: Span): void {
     this._finished++;
+    if (this._metrics !== null) this._metrics.spanFinished();
     if (this._closed) return;
     try {
       this._reporter.report(span);
     } catch (error) {
       this.faults.report('report', error);
     }
+  }
+
+  private _prioritise(context: SpanContext, tags: NonNullable<SpanOptions['tags']>): boolean {
+    const priority = tags[SAMPLING_PRIORITY];
+    return priority != null && context._prioritise(priority);
+  }
+
+  private _debugAllowed(): boolean {
+    if (this._debugLimiter === null || this._debugLimiter.trySpend()) return true;
+    this._metrics?.debugThrottled();
+    return false;
+  }
+
+  private _countStart(context: SpanContext, parent: SpanContext | null, tags: SpanOptions['tags']): void {
+    const newTrace = parent === null || !parent.isValid;
+    const kind = tags != null ? tags[SPAN_KIND] : undefined;
+    this._metrics!.spanStarted(context.isSampled(), newTrace, !newTrace && (kind === 'server' || kind === opentracing.Tags.SPAN_KIND_RPC_SERVER));
   }
 
   private _activeContext(): SpanContext | null {
@@ -366,12 +474,13 @@ export class Tracer extends opentracing.Tracer {
     let rootTags: readonly (string | number | boolean)[] | null = null;
     if (parent !== null && parent.isValid) {
       context = new SpanContext(parent.traceWords, spanIdHi, spanIdLo, parent.spanIdHi, parent.spanIdLo,
-        parent.flags, parent.baggage, parent.traceState);
+        parent.flags, parent._baggage, parent.traceState);
     } else {
       // Root: the low 64 bits are the span id, so 64-bit-only peers still see a non-zero trace id.
       const traceWords = [randomWord(), randomWord(), spanIdHi, spanIdLo];
       let flags = 0;
-      const debugId = parent?.debugId ?? null;
+      let debugId = parent?.debugId ?? null;
+      if (debugId !== null && !this._debugAllowed()) debugId = null;
       if (debugId !== null) {
         flags = FLAG_SAMPLED | FLAG_DEBUG;
       } else {
@@ -381,8 +490,13 @@ export class Tracer extends opentracing.Tracer {
           rootTags = Array.isArray(decision.tags) ? decision.tags : null;
         }
       }
-      context = new SpanContext(traceWords, spanIdHi, spanIdLo, 0, 0, flags, parent?.baggage ?? null, null, debugId);
+      context = new SpanContext(traceWords, spanIdHi, spanIdLo, 0, 0, flags, parent?._baggage ?? null, null, debugId);
     }
+    // sampling.priority among the start tags decides before the sampler's choice is acted on.
+    const tags = options === undefined ? undefined : options.tags;
+    let prioritised = false;
+    if (tags != null) prioritised = this._prioritise(context, tags);
+    if (this._metrics !== null) this._countStart(context, parent, tags);
     if ((context.flags & FLAG_SAMPLED) === 0) {
       return new Span(this, context, name, 0, references, this._limits);
     }
@@ -390,8 +504,9 @@ export class Tracer extends opentracing.Tracer {
     const startTime = asTime(options?.startTime) ?? nowMs();
     const span = new Span(this, context, name, startTime, references, this._limits);
     if (rootTags !== null) for (let i = 0; i < rootTags.length; i += 2) span.setTag(rootTags[i] as string, rootTags[i + 1]);
+    if (prioritised) span._putTag(SAMPLING_PRIORITY, tags![SAMPLING_PRIORITY]);
     if (context.debugId !== null && parent !== null) span.setTag('jaeger-debug-id', context.debugId);
-    if (options?.tags != null) span.addTags(options.tags);
+    if (tags != null) span.addTags(tags);
     span._startTags = span.tags.length;
     return span;
   }

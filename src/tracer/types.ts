@@ -40,6 +40,24 @@ export interface Sampler {
   close?(): void;
 }
 
+/**
+ * Counts a tracer reports as it works, for jaeger-client's `options.metrics` (the names and
+ * labels are chosen by the adapter). Absent on most tracers: each call site tests for null first.
+ */
+export interface TracerMetrics {
+  /** `newTrace`: a root span; `joinedTrace`: a server span continuing a remote trace. */
+  spanStarted(sampled: boolean, newTrace: boolean, joinedTrace: boolean): void;
+  spanFinished(): void;
+  /** A `jaeger-debug-id` that the debug token bucket refused. */
+  debugThrottled(): void;
+  baggageUpdated(): void;
+}
+
+/** A token bucket: true when one more unit may be spent now. */
+export interface Limiter {
+  trySpend(): boolean;
+}
+
 /** Where instrumentation reports its own faults; never the app's console by surprise. */
 export interface Logger {
   info?(message: string): void;

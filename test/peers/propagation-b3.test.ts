@@ -31,8 +31,8 @@ for (const [name, encoding] of ENCODINGS) {
         assert.ok(context !== null);
         assert.equal(context.toTraceId(), traceId);
         assert.equal(context.toSpanId(), '00f067aa0ba902b7');
-        assert.equal(context.isSampled, traceFlags === TraceFlags.SAMPLED);
-        assert.equal(context.isDebug, false);
+        assert.equal(context.isSampled(), traceFlags === TraceFlags.SAMPLED);
+        assert.equal(context.isDebug(), false);
         tracer.startSpan('server', { childOf: context }).finish();
         assert.equal(finishedSpans().length, traceFlags === TraceFlags.SAMPLED ? 1 : 0);
       });
@@ -46,8 +46,8 @@ for (const [name, encoding] of ENCODINGS) {
         : { 'x-b3-traceid': '4bf92f3577b34da6a3ce929d0e0e4736', 'x-b3-spanid': '00f067aa0ba902b7', 'x-b3-flags': '1' };
       const carrier = inject(peer, peer.extract(ROOT_CONTEXT, debugHeaders, defaultTextMapGetter));
       const context = createTestTracer({ propagators: [name] }).tracer.extract(FORMAT_HTTP_HEADERS, carrier);
-      assert.equal(context?.isDebug, true);
-      assert.equal(context?.isSampled, true);
+      assert.equal(context?.isDebug(), true);
+      assert.equal(context?.isSampled(), true);
     });
   });
 

@@ -64,8 +64,8 @@ describe('jaeger-client injects, we extract', () => {
         assert.equal(context.toTraceId(), pad(theirs.traceIdStr, 32));
         assert.equal(context.toSpanId(), pad(theirs.spanIdStr, 16));
         assert.equal(context.parentSpanId(), pad(theirs.parentIdStr!, 16));
-        assert.equal(context.isSampled, true);
-        assert.equal(context.isDebug, false);
+        assert.equal(context.isSampled(), true);
+        assert.equal(context.isDebug(), false);
         assert.deepEqual({ ...context.baggage }, baggage);
         tracer.startSpan('server', { childOf: context }).finish();
         assert.equal(finishedSpans()[0]!.parentSpanId, pad(theirs.spanIdStr, 16));
@@ -79,7 +79,7 @@ describe('jaeger-client injects, we extract', () => {
     const carrier: Record<string, string> = {};
     peer.inject(peer.startSpan('client'), FORMAT_HTTP_HEADERS, carrier);
     const context = createTestTracer({ propagators: ['jaeger'] }).tracer.extract(FORMAT_HTTP_HEADERS, carrier);
-    assert.equal(context?.isSampled, false);
+    assert.equal(context?.isSampled(), false);
     assert.equal(context?.parentSpanId(), null);
     peer.close();
   });
@@ -92,8 +92,8 @@ describe('jaeger-client injects, we extract', () => {
     const carrier: Record<string, string> = {};
     peer.inject(span, FORMAT_HTTP_HEADERS, carrier);
     const context = createTestTracer({ propagators: ['jaeger'] }).tracer.extract(FORMAT_HTTP_HEADERS, carrier);
-    assert.equal(context?.isDebug, true);
-    assert.equal(context?.isSampled, true);
+    assert.equal(context?.isDebug(), true);
+    assert.equal(context?.isSampled(), true);
     peer.close();
   });
 });

@@ -45,7 +45,7 @@ describe('OpenTelemetry injects, we extract', () => {
       assert.ok(context !== null);
       assert.equal(context.toTraceId(), spanContext.traceId);
       assert.equal(context.toSpanId(), spanContext.spanId);
-      assert.equal(context.isSampled, traceFlags === TraceFlags.SAMPLED);
+      assert.equal(context.isSampled(), traceFlags === TraceFlags.SAMPLED);
       assert.equal(context.traceState, 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE');
       assert.deepEqual({ ...context.baggage }, BAGGAGE);
     });

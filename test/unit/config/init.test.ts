@@ -26,10 +26,10 @@ test('initTracerFromEnv reads the environment and lets overrides win', async () 
     const fromEnv = initTracerFromEnv({ global: false });
     assert.equal(fromEnv.serviceName, 'from-env');
     assert.equal(fromEnv.processTags['zone'], 'z1');
-    assert.equal(fromEnv.startSpan('x').context().isSampled, false);
+    assert.equal(fromEnv.startSpan('x').context().isSampled(), false);
     const overridden = initTracerFromEnv({ serviceName: 'code', global: false, sampler: { type: 'const', param: 1 } });
     assert.equal(overridden.serviceName, 'code');
-    assert.equal(overridden.startSpan('x').context().isSampled, true);
+    assert.equal(overridden.startSpan('x').context().isSampled(), true);
     await Promise.all([fromEnv.close(), overridden.close()]);
   } finally {
     process.env = saved;

@@ -59,10 +59,10 @@ describe('round trip through a real tracer: inject from a span, extract, start a
       const carrier: Carrier = {};
       tracer.inject(upstream, FORMAT_HTTP_HEADERS, carrier);
       const extracted = tracer.extract(FORMAT_HTTP_HEADERS, carrier);
-      assert.equal(extracted?.isSampled, false);
+      assert.equal(extracted?.isSampled(), false);
       assert.equal(extracted?.toTraceId(), upstream.context().toTraceId());
       const child = tracer.startSpan('downstream', { childOf: extracted });
-      assert.equal(child.context().isSampled, false);
+      assert.equal(child.context().isSampled(), false);
       child.finish();
       assert.deepEqual(finishedSpans(), []);
     });
@@ -79,8 +79,8 @@ describe('debug flag', () => {
     test(`${name}: debug is read, forces sampling and is passed on`, () => {
       const { tracer, finishedSpans } = createTestTracer({ propagators: [name], sampler: { type: 'const', param: 0 } });
       const extracted = tracer.extract(FORMAT_HTTP_HEADERS, incoming);
-      assert.equal(extracted?.isDebug, true);
-      assert.equal(extracted?.isSampled, true, 'debug implies sampled');
+      assert.equal(extracted?.isDebug(), true);
+      assert.equal(extracted?.isSampled(), true, 'debug implies sampled');
       const child = tracer.startSpan('server', { childOf: extracted });
       const outgoing: Carrier = {};
       tracer.inject(child, FORMAT_HTTP_HEADERS, outgoing);
