@@ -37,6 +37,11 @@ export interface ModuleHookEntry {
    */
   readonly file?: string;
   /**
+   * Hook CommonJS `require` loads only, never through the ESM loader (for a package the plugin
+   * also reaches another way when imported, so the loader thread is not started for it).
+   */
+  readonly requireOnly?: boolean;
+  /**
    * Patches the loaded exports (or ESM namespace) in place; returns the undo, or null when there
    * was nothing to patch. Called once per loaded copy; it may throw (the fault is reported).
    * Where exports cannot be patched in place (a bundle's getters), it may return `{ exports,
@@ -198,7 +203,7 @@ function versionAt(basedir: string): string | null {
 function importHookWanted(name: string, entries: readonly ModuleHookEntry[]): boolean {
   return installedDirs(name).some((dir) => {
     const version = versionAt(dir);
-    return version === null || entries.some((entry) => entry.name === name && satisfies(version, entry.versions));
+    return version === null || entries.some((entry) => entry.name === name && entry.requireOnly !== true && satisfies(version, entry.versions));
   });
 }
 
