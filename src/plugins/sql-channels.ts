@@ -7,7 +7,7 @@
 // that was active at `start` (the library would run them in its socket's context).
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { finishDatabaseSpan, rowCountOf, startDatabaseSpan } from '../semantics/database-span.js';
-import { sanitizeSql, sqlVerb } from '../semantics/sql-sanitizer.js';
+import { sanitizeSql, sanitizeSqlErrorMessage, sqlVerb } from '../semantics/sql-sanitizer.js';
 import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
@@ -64,7 +64,7 @@ function finish(message: SqlMessage): void {
   if (span === undefined) return;
   message[SPAN] = undefined;
   const failed = message.error !== undefined && message.error !== null;
-  finishDatabaseSpan(span, failed ? { error: message.error } : { rowCount: rowCountOf(message.result) });
+  finishDatabaseSpan(span, failed ? { error: message.error, sanitizeMessage: sanitizeSqlErrorMessage } : { rowCount: rowCountOf(message.result) });
 }
 
 /** The subscriptions and store bindings for `component`'s channels `names`. */

@@ -99,21 +99,33 @@ function isHeader(value: unknown): boolean {
  * Marks a database span failed: `error=true`, an `error` log with the message, and the driver's
  * `db.error.code` (e.g. `ER_NO_SUCH_TABLE`, `42P01`) and `db.error.number` (e.g. 1146) when it has them.
  */
-export function recordDatabaseError(span: Span, error: unknown): void {
+export function recordDatabaseError(span: Span, error: unknown, sanitizeMessage?: (message: string) => string): void {
   if (!span.isRecording) return;
   if (error !== null && typeof error === 'object') {
     const { code, errno } = error as { code?: unknown; errno?: unknown };
     if (typeof code === 'string' || typeof code === 'number') span.setTag('db.error.code', code);
     if (typeof errno === 'number') span.setTag('db.error.number', errno);
   }
-  span.recordError(error);
+  const message = error instanceof Error && sanitizeMessage !== undefined ? sanitizeMessage(error.message) : undefined;
+  if (message === undefined || message === (error as Error).message) {
+    span.recordError(error);
+    return;
+  }
+  // The server's message quoted a value (a duplicate key, the SQL near a syntax error): the log
+  // carries the sanitised message, and the stack's copy of it is replaced too.
+  const failed = error as Error;
+  span.setTag('error', true);
+  span.log({ event: 'error', 'error.kind': failed.name, message, stack: failed.stack?.replace(failed.message, message) });
 }
 
 /** Finishes a database span: `db.row_count` when known, the error when the call failed. Idempotent. */
-export function finishDatabaseSpan(span: Span, outcome: { readonly rowCount?: number | undefined; readonly error?: unknown } = {}): void {
+export function finishDatabaseSpan(
+  span: Span,
+  outcome: { readonly rowCount?: number | undefined; readonly error?: unknown; readonly sanitizeMessage?: (message: string) => string } = {},
+): void {
   if (span.isRecording) {
     if (outcome.rowCount !== undefined) span.setTag('db.row_count', outcome.rowCount);
-    if (outcome.error !== undefined) recordDatabaseError(span, outcome.error);
+    if (outcome.error !== undefined) recordDatabaseError(span, outcome.error, outcome.sanitizeMessage);
   }
   span.finish();
 }

@@ -316,3 +316,22 @@ function knownVerb(sql: string, start: number, end: number): string | undefined 
   for (const verb of VERBS) if (wordIs(sql, start, end, verb)) return verb;
   return undefined;
 }
+
+// MySQL/MariaDB messages that quote a value: a duplicate key (1062), a value that did not convert
+// (1292, 1366, 1265: `value: '…'`), the statement text near a syntax error (1064).
+const QUOTED = String.raw`'(?:[^'\\]|\\.|'')*'`;
+const DUPLICATE_ENTRY = new RegExp(String.raw`(Duplicate entry )${QUOTED}`, 'g');
+const VALUE = new RegExp(String.raw`(value: )${QUOTED}`, 'g');
+const NEAR = /(near ')([\s\S]*)(' at line \d+)$/;
+
+/**
+ * A server error message with the values it quotes replaced by `?` (the SQL it quotes near a
+ * syntax error sanitised like a statement), so recording the error records no literal.
+ */
+export function sanitizeSqlErrorMessage(message: string): string {
+  if (message.indexOf("'") === -1) return message;
+  return message
+    .replace(DUPLICATE_ENTRY, "$1'?'")
+    .replace(VALUE, "$1'?'")
+    .replace(NEAR, (_all, before: string, sql: string, after: string) => before + sanitizeSql(sql) + after);
+}

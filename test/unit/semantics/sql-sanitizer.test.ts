@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { test } from 'node:test';
-import { MAX_SANITIZED_SQL_LENGTH, sanitizeSql, sqlVerb } from '../../../src/semantics/sql-sanitizer.js';
+import { describe, test } from 'node:test';
+import { MAX_SANITIZED_SQL_LENGTH, sanitizeSql, sanitizeSqlErrorMessage, sqlVerb } from '../../../src/semantics/sql-sanitizer.js';
 
 // [input, sanitised]
 const TABLE: [string, string][] = [
@@ -228,4 +228,20 @@ test('sanitizeSql: never throws, whatever the text', () => {
     assert.equal(typeof out, 'string');
     assert.ok(out.length <= sql.length + 1, `${JSON.stringify(sql)} -> ${JSON.stringify(out)}`);
   }
+});
+
+describe('sanitizeSqlErrorMessage', () => {
+  test('values quoted by MySQL and MariaDB messages become ?, names stay', () => {
+    const cases: [string, string][] = [
+      ["Duplicate entry 'alice@example.com' for key 'users.email'", "Duplicate entry '?' for key 'users.email'"],
+      ["Duplicate entry 'it''s-\\'x' for key 'PRIMARY'", "Duplicate entry '?' for key 'PRIMARY'"],
+      ["Incorrect integer value: 'abc' for column `shop`.`t`.`n` at row 1", "Incorrect integer value: '?' for column `shop`.`t`.`n` at row 1"],
+      ["Truncated incorrect DOUBLE value: 'x1'", "Truncated incorrect DOUBLE value: '?'"],
+      ["You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'SELEC 'secret', 42' at line 1",
+        "You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'SELEC ?, ?' at line 1"],
+      ["Table 'shop.nope' doesn't exist", "Table 'shop.nope' doesn't exist"],
+      ['Unknown column x', 'Unknown column x'],
+    ];
+    for (const [message, expected] of cases) assert.equal(sanitizeSqlErrorMessage(message), expected, message);
+  });
 });
