@@ -4,7 +4,7 @@
 import * as workerThreads from 'node:worker_threads';
 import { initTracerFromEnv } from './config/init.js';
 import { instrumentationFromEnv } from './config/instrumentation-env.js';
-import { flushOnExit } from './hooks/process-exit.js';
+import { flushOnExit } from './reporting/flush-on-exit.js';
 import { installAllPatches } from './plugins/install.js';
 import { defaultLogger } from './tracer/logger.js';
 

@@ -165,24 +165,6 @@ function packageNameAt(dir: string): string | undefined {
   }
 }
 
-/**
- * The packages of `entries` that the app could import in a version some entry patches. Only for
- * these is the ESM loader worth its cost (a module-hooks thread, ~40 ms of CPU at startup, and a
- * round trip per imported module); CommonJS loads of any copy stay hooked through `require`.
- */
-function importablePackages(entries: readonly ModuleHookEntry[]): string[] {
-  const names: string[] = [];
-  for (const entry of entries) {
-    if (names.includes(entry.name)) continue;
-    const matches = installedDirs(entry.name).some((dir) => {
-      const version = versionAt(dir);
-      return version !== null && entries.some((e) => e.name === entry.name && satisfies(version, e.versions));
-    });
-    if (matches) names.push(entry.name);
-  }
-  return names;
-}
-
 const versions = new Map<string, string | null>();
 
 /** The `version` in `basedir/package.json`, read once per directory. */
@@ -198,6 +180,19 @@ function versionAt(basedir: string): string | null {
     versions.set(basedir, version);
   }
   return version;
+}
+
+/**
+ * Whether ESM imports of `name` need the import hook: when a copy the app resolves has a version
+ * some entry wants (or one whose version cannot be read). Import-in-the-middle re-exports every
+ * module it is told about through a generated wrapper: Express 5 apps need not pay for the
+ * Express 4 hook. CommonJS loads are always hooked (that costs nothing until the package loads).
+ */
+function importHookWanted(name: string, entries: readonly ModuleHookEntry[]): boolean {
+  return installedDirs(name).some((dir) => {
+    const version = versionAt(dir);
+    return version === null || entries.some((entry) => entry.name === name && satisfies(version, entry.versions));
+  });
 }
 
 /** `lib/x.js` for an entry's file, whichever of the two accepted forms it was given in. */
@@ -267,9 +262,9 @@ export function hookModules(entries: readonly ModuleHookEntry[], onFault: (error
     onLoad(exports, name, basedir);
     return exports;
   });
-  const importable = importablePackages(hooked);
-  const importHook = importable.length > 0 && ensureImportLoader(importable)
-    ? new (iitm().Hook)(importable, { internals: withFiles }, (namespace, name, basedir) => {
+  const importNames = names.filter((name) => importHookWanted(name, hooked));
+  const importHook = importNames.length > 0 && ensureImportLoader(importNames)
+    ? new (iitm().Hook)(importNames, { internals: withFiles }, (namespace, name, basedir) => {
       onLoad(namespace, name, basedir ?? undefined);
     })
     : null;
