@@ -11,4 +11,5 @@ export type {
 } from './config/options.js';
 export { VERSION } from './version.js';
 export { installAllPatches, uninstallAllPatches, clientHooks } from './plugins/install.js';
+export { sqsMessageContext } from './plugins/aws/message-context.js';
 export type { InstrumentationOptions, UrlMatcher } from './plugins/integration.js';

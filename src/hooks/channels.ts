@@ -21,3 +21,12 @@ export const UNDICI_REQUEST_ERROR = 'undici:request:error';
  * `http.client.request.created`, with the same `{ request }` message.
  */
 export const HOOK_HTTP_CLIENT_REQUEST_CREATED = 'opentracing-async-instrumentation:http.client.request.created';
+
+/**
+ * Ours: one AWS SDK v3 call (`client.send(command)`), published by the hook on the shared smithy
+ * `Client.prototype.send`: `start` (bound stores run the call), `error`, `asyncEnd`.
+ */
+export const HOOK_AWS_SDK_SEND = 'opentracing-async-instrumentation:aws-sdk.send';
+
+/** Ours: one message handled by an `sqs-consumer` Consumer: `start`, `error`, `asyncEnd`. */
+export const HOOK_SQS_CONSUMER_PROCESS = 'opentracing-async-instrumentation:sqs-consumer.process';

@@ -8,6 +8,8 @@ import { httpServerIntegration } from './http-server.js';
 import { expressIntegration } from './express.js';
 import { koaIntegration } from './koa.js';
 import { fastifyIntegration } from './fastify.js';
+import { awsSdkIntegration } from './aws-sdk.js';
+import { sqsConsumerIntegration } from './sqs-consumer.js';
 
 export const integrations: readonly Integration[] = [
   httpClientIntegration,
@@ -17,4 +19,6 @@ export const integrations: readonly Integration[] = [
   expressIntegration,
   koaIntegration,
   fastifyIntegration,
+  awsSdkIntegration,
+  sqsConsumerIntegration,
 ];

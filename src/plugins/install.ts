@@ -53,12 +53,14 @@ function createContext(options: InstrumentationOptions): IntegrationContext {
     throw new TypeError('tracer must be a Tracer (from initTracer)');
   }
   if (options.errorOn4xx !== undefined && typeof options.errorOn4xx !== 'boolean') throw new TypeError('errorOn4xx must be a boolean');
+  if (options.recordS3Keys !== undefined && typeof options.recordS3Keys !== 'boolean') throw new TypeError('recordS3Keys must be a boolean');
   const context: IntegrationContext = {
     options: Object.freeze({
       ignoreUrls: checkMatchers('ignoreUrls', options.ignoreUrls),
       ignorePaths: checkMatchers('ignorePaths', options.ignorePaths),
       errorOn4xx: options.errorOn4xx === true,
       callerNameHeaders: checkStrings('callerNameHeaders', options.callerNameHeaders).map((h) => h.toLowerCase()),
+      recordS3Keys: options.recordS3Keys === true,
     }),
     tracer(): Tracer | null {
       const tracer = explicit ?? globalTracer();

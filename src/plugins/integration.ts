@@ -18,6 +18,8 @@ export interface InstrumentationOptions {
   errorOn4xx?: boolean;
   /** Request headers naming the calling service, recorded as `peer.service` on server spans. */
   callerNameHeaders?: string[];
+  /** Record S3 object keys on AWS SDK spans (`aws.s3.key`; default false: keys often hold user data). */
+  recordS3Keys?: boolean;
 }
 
 /** What every integration gets: options with defaults filled in, and the tracer to use now. */

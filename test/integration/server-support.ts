@@ -21,6 +21,7 @@ export function integrationContext(tracer: Tracer | null, options: ContextOption
       ignorePaths: options.ignorePaths ?? [],
       errorOn4xx: options.errorOn4xx ?? false,
       callerNameHeaders: options.callerNameHeaders ?? [],
+      recordS3Keys: false,
     },
     tracer: () => tracer,
     fault: (integration, error) => {

@@ -14,7 +14,7 @@ const faults: unknown[] = [];
 
 before(() => {
   httpServerIntegration.enable({
-    options: { ignoreUrls: [], ignorePaths: [], errorOn4xx: false, callerNameHeaders: [] },
+    options: { ignoreUrls: [], ignorePaths: [], errorOn4xx: false, callerNameHeaders: [], recordS3Keys: false },
     tracer: () => tracer,
     fault: (_name, error) => faults.push(error),
   });
