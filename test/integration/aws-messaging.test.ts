@@ -116,7 +116,7 @@ describe('SQS propagation', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'x' }));
     const send = only(finishedSpans(), 'SQS.SendMessage');
     const stored = sqsServer.queues.get('orders')![0]!;
-    const message: Message = { Body: stored.Body, MessageAttributes: stored.MessageAttributes };
+    const message = { Body: stored.Body, MessageAttributes: stored.MessageAttributes };
     assert.equal(sqsMessageContext(message, tracer)?.toSpanId(), send.spanId);
     const viaSns: Message = { Body: JSON.stringify({ Type: 'Notification', Message: 'x', MessageAttributes: { traceparent: { Type: 'String', Value: stored.MessageAttributes!.traceparent!.StringValue } } }) };
     assert.equal(sqsMessageContext(viaSns, tracer)?.toSpanId(), send.spanId, 'an SNS notification delivered to SQS');

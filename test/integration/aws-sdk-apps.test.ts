@@ -17,7 +17,7 @@ function run(source: string, flags: string[]): Promise<{ code: number | null; st
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...flags, '-e', source], {
       cwd: root,
-      env: { ...process.env, DYNAMO: dynamo.endpoint, SQS: sqs.endpoint, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
+      env: { ...process.env, DYNAMO: dynamo.endpoint, SQS: sqs.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
     let stdout = '';
     let stderr = '';

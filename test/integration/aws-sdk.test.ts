@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3, S3Client } from '@aws-sdk/client-s3';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -27,7 +28,7 @@ let earlyDynamo: DynamoDBClient;
 const TABLE = 'orders';
 const BUCKET = 'invoices';
 
-function s3Config(endpoint: string): ConstructorParameters<typeof S3Client>[0] {
+function s3Config(endpoint: string): S3ClientConfig {
   // How s3rver's users configure the SDK: path-style URLs (s3rver serves buckets by path). The
   // newest SDK's default request checksums (CRC32 headers) work with s3rver 3.7, so they stay on.
   return { ...clientConfig(endpoint), credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, forcePathStyle: true };
