@@ -53,7 +53,10 @@ export function verifySigV4(method: string, rawUrl: string, headers: http.Incomi
     const value = headers[name];
     return `${name}:${(Array.isArray(value) ? value.join(',') : String(value ?? '')).trim().replace(/\s+/g, ' ')}\n`;
   }).join('');
-  const payloadHash = typeof headers['x-amz-content-sha256'] === 'string' ? headers['x-amz-content-sha256'] : sha256(body);
+  // A declared body hash must be the body's (unless the payload is declared unsigned or streamed).
+  const declared = headers['x-amz-content-sha256'];
+  const payloadHash = typeof declared === 'string' ? declared : sha256(body);
+  if (/^[0-9a-f]{64}$/.test(payloadHash) && payloadHash !== sha256(body)) return { valid: false, signedHeaders: signedList!.split(';') };
   // S3 signs the path as sent; the other services encode each segment once more.
   const path = service === 's3' ? url.pathname : url.pathname.split('/').map((segment) => rfc3986(segment)).join('/');
   const canonicalRequest = [method, path, canonicalQuery(url.searchParams), canonicalHeaders, signedList, payloadHash].join('\n');
