@@ -131,8 +131,15 @@ export function patchAwsExports(exports: unknown): (() => void)[] {
   return undo;
 }
 
-/** Where the shared Client class has lived: hooked by name, in case no client package is seen. */
-export const SMITHY_CLIENT_MODULES: readonly string[] = ['@smithy/core/client', '@smithy/smithy-client', '@aws-sdk/smithy-client'];
+/**
+ * Where the shared Client class has lived (newest first), hooked too in case no client package is
+ * seen loading: `@smithy/core`'s `client` submodule, then the older homes' main entries.
+ */
+export const SMITHY_CLIENT_PACKAGES: readonly { readonly name: string; readonly versions: string; readonly file?: string }[] = [
+  { name: '@smithy/core', versions: '*', file: 'dist-cjs/submodules/client/index.js' },
+  { name: '@smithy/smithy-client', versions: '*' },
+  { name: '@aws-sdk/smithy-client', versions: '*' },
+];
 
 /**
  * The AWS SDK v3 client packages the app can load (`@aws-sdk/client-*`, `@aws-sdk/lib-dynamodb`),

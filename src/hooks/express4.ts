@@ -3,10 +3,8 @@
 // route }`, and each error handed to `next`, so one plugin serves both. Express 4 keeps only the
 // RegExp of a mounted path, so `use` is wrapped to remember the path as written.
 import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { HOOK_EXPRESS4_ERROR, HOOK_EXPRESS4_LAYER } from './channels.js';
 import { replaceMethod } from './wrap.js';
-
-export const HOOK_EXPRESS4_LAYER = 'opentracing-async-instrumentation:express4.layer';
-export const HOOK_EXPRESS4_ERROR = 'opentracing-async-instrumentation:express4.error';
 
 /** The shape of `express.router.request`'s context, as far as the plugin reads it. */
 export interface ExpressLayerMessage {
@@ -19,8 +17,8 @@ export interface ExpressLayerMessage {
   error?: unknown;
 }
 
-export const layerChannel = diagnosticsChannel.channel(HOOK_EXPRESS4_LAYER);
-export const errorChannel = diagnosticsChannel.channel(HOOK_EXPRESS4_ERROR);
+const layerChannel = diagnosticsChannel.channel(HOOK_EXPRESS4_LAYER);
+const errorChannel = diagnosticsChannel.channel(HOOK_EXPRESS4_ERROR);
 
 const RAW_PATH = Symbol.for('opentracing-async-instrumentation.express4.rawPath');
 const PUBLISHED_ERROR = Symbol.for('opentracing-async-instrumentation.express4.publishedError');

@@ -15,11 +15,7 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-
-export const HOOK_HTTP_SERVER_REQUEST_ERROR = 'opentracing-async-instrumentation:http.server.request.error';
-export const HOOK_HTTP_SERVER_REQUEST_CLOSE = 'opentracing-async-instrumentation:http.server.request.close';
+import { HOOK_HTTP_SERVER_REQUEST_CLOSE, HOOK_HTTP_SERVER_REQUEST_ERROR } from './channels.js';
 
 /**
  * One per request, made when it is dispatched and passed to every later event of the request.
@@ -42,8 +38,8 @@ export interface RequestScope<T> {
   reenter(message: ServerRequestMessage): T;
 }
 
-export const requestErrorChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_ERROR);
-export const requestCloseChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_CLOSE);
+const requestErrorChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_ERROR);
+const requestCloseChannel = diagnosticsChannel.channel(HOOK_HTTP_SERVER_REQUEST_CLOSE);
 
 let scope: RequestScope<unknown> | null = null;
 
@@ -178,34 +174,5 @@ export function uninstallHttpServerHook(): void {
     if ((target.emit as Patched)[ORIGINAL] !== original) continue;
     if (hadOwn) target.emit = original;
     else delete (target as { emit?: Emit }).emit;
-  }
-}
-
-function requireFromApp(): NodeJS.Require {
-  const entry = typeof require === 'function' ? require.main?.filename : process.argv[1];
-  return createRequire(entry !== undefined && path.isAbsolute(entry) ? entry : path.join(process.cwd(), 'index.js'));
-}
-
-/**
- * Whether the app can load the package `name`, resolved as from its entry file (else from the
- * working directory), like the module hooks do. Used by the server framework integrations.
- */
-export function isInstalled(name: string): boolean {
-  try {
-    requireFromApp().resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The major version of the package `name` the app would load, if its package.json says. */
-export function installedMajor(name: string): number | undefined {
-  try {
-    const { version } = requireFromApp()(`${name}/package.json`) as { version?: unknown };
-    const major = typeof version === 'string' ? Number.parseInt(version, 10) : Number.NaN;
-    return Number.isNaN(major) ? undefined : major;
-  } catch {
-    return undefined;
   }
 }

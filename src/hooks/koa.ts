@@ -2,9 +2,8 @@
 // for each request, the end of the middleware chain is published: with the Koa context (where a
 // router leaves the matched route) and the error the chain threw, if any.
 import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { HOOK_KOA_REQUEST_SETTLED } from './channels.js';
 import { replaceMethod } from './wrap.js';
-
-export const HOOK_KOA_REQUEST_SETTLED = 'opentracing-async-instrumentation:koa.request.settled';
 
 export interface KoaRequestMessage {
   /** The Koa context (`ctx`). */
@@ -14,7 +13,7 @@ export interface KoaRequestMessage {
   readonly failed: boolean;
 }
 
-export const settledChannel = diagnosticsChannel.channel(HOOK_KOA_REQUEST_SETTLED);
+const settledChannel = diagnosticsChannel.channel(HOOK_KOA_REQUEST_SETTLED);
 
 type Middleware = (context: unknown) => unknown;
 type HandleRequest = (this: unknown, context: unknown, fnMiddleware: Middleware) => unknown;

@@ -1,7 +1,11 @@
-// Patching libraries that publish nothing, whichever way they are loaded: `require` (through
-// require-in-the-middle), `import` (through import-in-the-middle's loader, registered with
-// `module.register` the first time a package needs it, and told only about the packages we
-// patch), and CommonJS packages that were already loaded before we started.
+// Declarative module hooks for libraries that publish nothing: `{ name, versions, file?, patch }`.
+// Whichever way a package is loaded: `require` (require-in-the-middle), `import` (import-in-the-
+// middle's loader, registered with `module.register` the first time a package needs it and told
+// only about the packages we patch), and CommonJS copies loaded before we started. `versions` is
+// checked against the package.json of the very copy that loads (the hooks give its directory), so
+// the answer does not depend on the working directory, and two copies of a library in one process
+// each get their own treatment. The registry also answers "is it installed".
+import { readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import * as nodeModule from 'node:module';
 import path from 'node:path';
@@ -9,11 +13,38 @@ import { isMainThread } from 'node:worker_threads';
 import * as iitm from 'import-in-the-middle';
 import * as ritm from 'require-in-the-middle';
 import { ownUrl } from './own-url.js';
+import { satisfies } from './semver-range.js';
 
-/** Called with a module's exports (or ESM namespace) on each load; may return a replacement. */
-export type OnModuleLoad = (exports: Record<string, unknown>, name: string, basedir: string | undefined) => unknown;
+/** The copy of a package that is loading. */
+export interface LoadedModule {
+  readonly name: string;
+  /** Its package.json `version`. */
+  readonly version: string;
+  /** Its directory. */
+  readonly basedir: string;
+}
+
+/** One patch of one package (or of one file inside it), for the versions it was written for. */
+export interface ModuleHookEntry {
+  /** The package name as the app requires it (`express`, `mysql2`, `@smithy/core`). */
+  readonly name: string;
+  /** A semver range the loading copy's version must satisfy: `>=4 <5`, `^2.18.0 || ^3`, `*`. */
+  readonly versions: string;
+  /**
+   * A file inside the package, relative to its directory (`lib/base/connection.js`; the form
+   * `mysql2/lib/base/connection.js` is accepted too); default: the package's main entry.
+   * Files inside a package are hooked when required (CommonJS packages).
+   */
+  readonly file?: string;
+  /**
+   * Patches the loaded exports (or ESM namespace) in place; returns the undo, or null when there
+   * was nothing to patch. Called once per loaded copy; it may throw (the fault is reported).
+   */
+  patch(exports: unknown, loaded: LoadedModule): (() => void) | null | undefined | void;
+}
 
 export interface ModuleHook {
+  /** Stops hooking new loads and undoes every patch made, latest first. */
   unhook(): void;
 }
 
@@ -25,7 +56,7 @@ type LoaderHolder = { [LOADER]?: 'registered' | 'unavailable' };
  * builds), limited to `modules`; later hooks reach it through its message port.
  * Returns whether ESM imports can be hooked.
  */
-export function ensureImportLoader(modules: readonly string[]): boolean {
+function ensureImportLoader(modules: readonly string[]): boolean {
   const holder = globalThis as LoaderHolder;
   if (holder[LOADER] !== undefined) return holder[LOADER] === 'registered';
   const register = (nodeModule as { register?: (specifier: string, parentURL: string, options: object) => unknown }).register;
@@ -43,61 +74,136 @@ export function ensureImportLoader(modules: readonly string[]): boolean {
     if (result instanceof Promise) result.catch(() => {});
     holder[LOADER] = 'registered';
   } catch {
+    // Node refused the loader: ESM copies stay unhooked, CommonJS ones are still hooked.
     holder[LOADER] = 'unavailable';
   }
   return holder[LOADER] === 'registered';
 }
 
-/** A `require` resolving as the app's entry file does (falls back to the working directory). */
-function requireFromApp(): NodeJS.Require {
-  const entry = typeof require === 'function' ? require.main?.filename : process.argv[1];
-  return createRequire(entry !== undefined && path.isAbsolute(entry) ? entry : path.join(process.cwd(), 'index.js'));
+/**
+ * Where the app resolves packages from: its entry file (`require.main`, or under `-r`, where
+ * that is not set yet, the script in `process.argv[1]`) and the working directory. NODE_PATH
+ * applies to each.
+ */
+function appRequires(): NodeJS.Require[] {
+  const bases: string[] = [];
+  const main = typeof require === 'function' ? require.main?.filename : undefined;
+  const entry = main ?? process.argv[1];
+  if (entry !== undefined && path.isAbsolute(entry)) bases.push(entry);
+  bases.push(path.join(process.cwd(), 'index.js'));
+  return bases.map((base) => createRequire(base));
 }
 
-/** Runs the require hook for packages the app loaded before the hook existed. */
-function visitLoaded(modules: readonly string[]): void {
-  let appRequire: NodeJS.Require;
-  try {
-    appRequire = requireFromApp();
-  } catch {
-    return;
-  }
-  for (const name of modules) {
+/** Whether the app can load package `name` (from its entry file or the working directory). */
+export function isInstalled(name: string): boolean {
+  for (const appRequire of appRequires()) {
     try {
-      if (appRequire.cache[appRequire.resolve(name)] !== undefined) appRequire(name);
+      appRequire.resolve(name);
+      return true;
     } catch {
-      // not installed where the app can see it
+      // not visible from this base; try the next
+    }
+  }
+  return false;
+}
+
+const versions = new Map<string, string | null>();
+
+/** The `version` in `basedir/package.json`, read once per directory. */
+function versionAt(basedir: string): string | null {
+  let version = versions.get(basedir);
+  if (version === undefined) {
+    try {
+      const parsed = JSON.parse(readFileSync(path.join(basedir, 'package.json'), 'utf8')) as { version?: unknown };
+      version = typeof parsed.version === 'string' ? parsed.version : null;
+    } catch {
+      version = null; // no readable package.json: no version to match, so never patched
+    }
+    versions.set(basedir, version);
+  }
+  return version;
+}
+
+/** `lib/x.js` for an entry's file, whichever of the two accepted forms it was given in. */
+function fileOf(entry: ModuleHookEntry): string | undefined {
+  if (entry.file === undefined) return undefined;
+  const file = entry.file.startsWith(`${entry.name}/`) ? entry.file.slice(entry.name.length + 1) : entry.file;
+  return path.normalize(file);
+}
+
+/** CommonJS copies of the hooked packages (or files) loaded before the hook: run the hook on them now. */
+function visitLoaded(entries: readonly ModuleHookEntry[]): void {
+  const cache = createRequire(path.join(process.cwd(), 'index.js')).cache;
+  for (const entry of entries) {
+    const marker = `${path.sep}node_modules${path.sep}${entry.name.split('/').join(path.sep)}${path.sep}`;
+    const file = fileOf(entry);
+    const seen = new Set<string>();
+    for (const filename of Object.keys(cache)) {
+      const at = filename.lastIndexOf(marker);
+      if (at === -1) continue;
+      const basedir = filename.slice(0, at + marker.length - 1);
+      if (seen.has(basedir)) continue;
+      seen.add(basedir);
+      let target: string;
+      try {
+        target = file === undefined ? createRequire(path.join(basedir, 'package.json')).resolve(entry.name) : path.join(basedir, file);
+      } catch {
+        continue; // a copy whose main file cannot be resolved from itself
+      }
+      // Requiring a cached module again only returns it, through the require hook.
+      if (cache[target] !== undefined) createRequire(target)(target);
     }
   }
 }
 
 /**
- * Calls `onLoad` for every load of the named packages (not built-in modules: patch those
- * directly). `onLoad` must be idempotent: a CommonJS package imported from ESM and later
- * required reaches it through both hooks.
+ * Hooks the loads of the packages (and files) `entries` name, patching each copy whose version
+ * matches. A patch that throws is reported through `onFault`, and the module loads unpatched.
  */
-export function hookModules(modules: readonly string[], onLoad: OnModuleLoad): ModuleHook {
-  const names = modules.filter((name) => !isBuiltin(name));
-  const guarded = (exports: Record<string, unknown>, name: string, basedir: string | undefined): Record<string, unknown> => {
-    try {
-      const replaced = onLoad(exports, name, basedir);
-      return replaced === undefined || replaced === null ? exports : (replaced as Record<string, unknown>);
-    } catch {
-      return exports;
+export function hookModules(entries: readonly ModuleHookEntry[], onFault: (error: unknown) => void): ModuleHook {
+  const hooked = entries.filter((entry) => !isBuiltin(entry.name));
+  const names = [...new Set(hooked.map((entry) => entry.name))];
+  const withFiles = hooked.some((entry) => entry.file !== undefined);
+  const undo: (() => void)[] = [];
+  const patched = new WeakSet<object>();
+  let active = true;
+
+  const onLoad = (exports: unknown, moduleName: string, basedir: string | undefined): void => {
+    if (!active || basedir === undefined || exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
+    if (patched.has(exports)) return;
+    for (const entry of hooked) {
+      const file = fileOf(entry);
+      const wanted = file === undefined ? entry.name : `${entry.name}${path.sep}${file}`;
+      if (path.normalize(moduleName) !== path.normalize(wanted)) continue;
+      const version = versionAt(basedir);
+      if (version === null || !satisfies(version, entry.versions)) continue;
+      try {
+        const restore = entry.patch(exports, { name: entry.name, version, basedir });
+        if (typeof restore === 'function') undo.push(restore);
+      } catch (error) {
+        onFault(error);
+      }
     }
+    patched.add(exports);
   };
-  const requireHook = new ritm.Hook(names, { internals: false }, guarded as ritm.OnRequireFn);
+
+  const requireHook = new ritm.Hook(names, { internals: withFiles }, (exports, name, basedir) => {
+    onLoad(exports, name, basedir);
+    return exports;
+  });
   const importHook = ensureImportLoader(names)
-    ? new iitm.Hook(names, (namespace, name, basedir) => {
-      const replaced = guarded(namespace, name, basedir ?? undefined);
-      return replaced === namespace ? undefined : replaced;
+    ? new iitm.Hook(names, { internals: withFiles }, (namespace, name, basedir) => {
+      onLoad(namespace, name, basedir ?? undefined);
     })
     : null;
-  visitLoaded(names);
+  visitLoaded(hooked);
   return {
     unhook(): void {
+      if (!active) return;
+      active = false;
       requireHook.unhook();
       importHook?.unhook();
+      for (const restore of undo.splice(0).reverse()) restore();
     },
   };
 }

@@ -4,11 +4,9 @@
 // asks for them and gives them back only as the context of each message (`sqsMessageContext`).
 // Trace headers never go into the SDK's request: node:http adds them after signing.
 import { FORMAT_HTTP_HEADERS } from 'opentracing';
-import { SMITHY_CLIENT_MODULES, installedAwsClientPackages, patchAwsExports, sendChannel } from '../hooks/aws-sdk.js';
+import { SMITHY_CLIENT_PACKAGES, installedAwsClientPackages, patchAwsExports } from '../hooks/aws-sdk.js';
 import type { AwsSendMessage } from '../hooks/aws-sdk.js';
-import { hookModules } from '../hooks/registry.js';
-import type { ModuleHook } from '../hooks/registry.js';
-import { spanStore } from '../tracer/active-context.js';
+import { HOOK_AWS_SDK_SEND } from '../hooks/channels.js';
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
 import { askForTraceAttributes, injectTraceAttributes, isSendOperation, stripAdded, traceHeadersOfMessage } from './aws/message-attributes.js';
@@ -16,8 +14,8 @@ import type { ReceiveRequest } from './aws/message-attributes.js';
 import { rememberMessageContext } from './aws/message-context.js';
 import { serviceTagsOf } from './aws/services.js';
 import type { AwsInput, AwsTagOptions } from './aws/services.js';
-import type { Integration, IntegrationContext } from './integration.js';
-import { Subscriptions } from './subscriptions.js';
+import type { IntegrationContext } from './integration.js';
+import { defineIntegration } from './lifecycle.js';
 
 const NAME = 'aws-sdk';
 
@@ -80,9 +78,9 @@ function inputOf(command: object): AwsInput {
 }
 
 /** The span of a call, started in the caller's context; what `start` makes active. */
-function startCall(context: IntegrationContext, tagOptions: AwsTagOptions, message: AwsSendMessage): Span | null {
+function startCall(context: IntegrationContext, tagOptions: AwsTagOptions, message: AwsSendMessage): Span | undefined {
   const tracer = context.tracer();
-  if (tracer === null) return spanStore.getStore() ?? null;
+  if (tracer === null) return undefined;
   const config = configOf(message.client);
   const serviceId = serviceIdOf(message.client, config);
   const operation = operationOf(message.command);
@@ -162,45 +160,32 @@ function finishCall(message: AwsSendMessage): void {
   span.finish();
 }
 
-function createAwsSdkIntegration(): Integration {
-  let subscriptions: Subscriptions | null = null;
-  let hook: ModuleHook | null = null;
-  const undo: (() => void)[] = [];
-  return {
-    name: NAME,
-    enable(context: IntegrationContext): boolean {
-      if (subscriptions !== null) return true;
-      const packages = installedAwsClientPackages();
-      if (packages.length === 0) return false;
-      subscriptions = new Subscriptions(NAME);
-      const tagOptions: AwsTagOptions = Object.freeze({ s3Keys: context.options.recordS3Keys });
-      // bindStore's transform runs inside the caller's `send`: it must never throw there.
-      sendChannel.start.bindStore(spanStore, (message: AwsSendMessage) => {
-        try {
-          return startCall(context, tagOptions, message);
-        } catch (error) {
-          context.fault(NAME, error);
-          return spanStore.getStore() ?? null;
-        }
-      });
-      subscriptions.add(context, sendChannel.error.name as string, finishCall);
-      subscriptions.add(context, sendChannel.asyncEnd.name as string, finishCall);
-      hook = hookModules([...SMITHY_CLIENT_MODULES, ...packages], (exports) => {
-        undo.push(...patchAwsExports(exports));
-        return undefined;
-      });
-      return true;
-    },
-    disable(): void {
-      if (subscriptions === null) return;
-      hook?.unhook();
-      hook = null;
-      for (const restore of undo.splice(0).reverse()) restore();
-      sendChannel.start.unbindStore(spanStore);
-      subscriptions.removeAll();
-      subscriptions = null;
-    },
-  };
+/** Wraps the shared `send` reachable from a loaded module; one undo for all it wrapped. */
+function patchModule(exports: unknown): (() => void) | null {
+  const undo = patchAwsExports(exports);
+  return undo.length === 0 ? null : () => { for (const restore of undo.reverse()) restore(); };
 }
 
-export const awsSdkIntegration: Integration = createAwsSdkIntegration();
+export const awsSdkIntegration = defineIntegration({
+  name: NAME,
+  // Read at each enable: the client packages installed now (found by listing, so pnpm's
+  // unhoisted layouts work too), and the packages that have held the shared Client class.
+  get packages(): readonly string[] {
+    return [...installedAwsClientPackages(), ...SMITHY_CLIENT_PACKAGES.map((entry) => entry.name)];
+  },
+  setup(context) {
+    const tagOptions: AwsTagOptions = Object.freeze({ s3Keys: context.options.recordS3Keys });
+    return {
+      tracingChannels: [{
+        channel: HOOK_AWS_SDK_SEND,
+        activeSpan: (message: AwsSendMessage) => startCall(context, tagOptions, message),
+        error: finishCall,
+        asyncEnd: finishCall,
+      }],
+      moduleHooks: [
+        ...installedAwsClientPackages().map((name) => ({ name, versions: '*', patch: patchModule })),
+        ...SMITHY_CLIENT_PACKAGES.map((entry) => ({ ...entry, patch: patchModule })),
+      ],
+    };
+  },
+});

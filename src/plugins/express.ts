@@ -1,20 +1,15 @@
 // Express 4 and 5: names the server span after the route (`GET /users/:id`, `http.route`) and
 // records handler errors. Express 5 publishes `express.router.request` (router 2.3+); Express 4 is
 // made to publish the same through our hook. The server span itself comes from `http-server`.
-import * as diagnosticsChannel from 'node:diagnostics_channel';
-import { errorChannel, layerChannel, patchExpress4 } from '../hooks/express4.js';
+import { EXPRESS_ROUTER_REQUEST, HOOK_EXPRESS4_ERROR, HOOK_EXPRESS4_LAYER } from '../hooks/channels.js';
+import { patchExpress4 } from '../hooks/express4.js';
 import type { ExpressLayerMessage } from '../hooks/express4.js';
-import { installedMajor, isInstalled } from '../hooks/http-server.js';
-import { hookModules } from '../hooks/registry.js';
-import type { ModuleHook } from '../hooks/registry.js';
-import { recordServerError, serverSpanOf, setServerRoute } from '../server/server-span.js';
-import { routeOfLayer } from './express-routes.js';
-import type { RoutedRequest } from './express-routes.js';
-import type { Integration, IntegrationContext } from './integration.js';
-
-export const EXPRESS_ROUTER_REQUEST = 'express.router.request';
-
-const router = diagnosticsChannel.tracingChannel(EXPRESS_ROUTER_REQUEST);
+import { routeOfLayer } from '../semantics/express-routes.js';
+import type { RoutedRequest } from '../semantics/express-routes.js';
+import { setServerRoute } from '../semantics/route-names.js';
+import { recordServerError, serverSpanOf } from '../semantics/server-span.js';
+import type { Integration } from './integration.js';
+import { defineIntegration } from './lifecycle.js';
 
 function onLayer(message: ExpressLayerMessage): void {
   const req = message.req as RoutedRequest & { method?: string };
@@ -31,53 +26,26 @@ function onError(message: ExpressLayerMessage): void {
 
 /**
  * The Express integration for the packages named `modules` (normally just `express`; tests also
- * pass the `express4` alias). Express 4 copies are patched as they load.
+ * pass the `express4` alias). Each Express 4 copy is patched as it loads, whichever the app has.
  */
 export function createExpressIntegration(modules: readonly string[]): Integration {
-  let hook: ModuleHook | null = null;
-  const undo: (() => void)[] = [];
-  let handlers: { start: (m: unknown) => void; error: (m: unknown) => void } | null = null;
-
-  return {
+  return defineIntegration({
     name: 'express',
-    enable(context: IntegrationContext): boolean {
-      if (handlers !== null) return true;
-      if (!modules.some(isInstalled)) return false;
-      const guard = (fn: (m: ExpressLayerMessage) => void) => (message: unknown): void => {
-        try {
-          fn(message as ExpressLayerMessage);
-        } catch (error) {
-          context.fault('express', error);
-        }
-      };
-      handlers = { start: guard(onLayer), error: guard(onError) };
-      router.start.subscribe(handlers.start);
-      router.error.subscribe(handlers.error);
-      layerChannel.subscribe(handlers.start);
-      errorChannel.subscribe(handlers.error);
-      // Express 5 needs no module hook (nor, for ESM apps, the import loader that comes with one).
-      const patchable = modules.filter((name) => isInstalled(name) && !((installedMajor(name) ?? 4) >= 5));
-      if (patchable.length > 0) {
-        hook = hookModules(patchable, (exports) => {
-          const restore = patchExpress4(exports) ?? patchExpress4(exports.default);
-          if (restore !== null) undo.push(restore);
-          return undefined;
-        });
-      }
-      return true;
-    },
-    disable(): void {
-      if (handlers === null) return;
-      hook?.unhook();
-      hook = null;
-      for (const restore of undo.splice(0).reverse()) restore();
-      router.start.unsubscribe(handlers.start);
-      router.error.unsubscribe(handlers.error);
-      layerChannel.unsubscribe(handlers.start);
-      errorChannel.unsubscribe(handlers.error);
-      handlers = null;
-    },
-  };
+    packages: modules,
+    setup: () => ({
+      tracingChannels: [{ channel: EXPRESS_ROUTER_REQUEST, start: onLayer, error: onError }],
+      channels: [
+        { channel: HOOK_EXPRESS4_LAYER, handler: onLayer },
+        { channel: HOOK_EXPRESS4_ERROR, handler: onError },
+      ],
+      // Express 5 publishes its own channel: only Express 4 is patched.
+      moduleHooks: modules.map((name) => ({
+        name,
+        versions: '>=4 <5',
+        patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
+      })),
+    }),
+  });
 }
 
 export const expressIntegration: Integration = createExpressIntegration(['express']);

@@ -7,10 +7,11 @@ import { HTTP_CLIENT_REQUEST_ERROR } from '../hooks/channels.js';
 import { disableHttpClientHook, enableHttpClientHook, requestCreatedChannel } from '../hooks/http-client.js';
 import { isInternal } from '../tracer/internal-requests.js';
 import type { Span } from '../tracer/span.js';
+import { finishClientSpan, tagClientSpan, traceHeaders } from '../semantics/client-span.js';
+import type { ClientTarget } from '../semantics/client-span.js';
+import { isIgnoredUrl } from '../semantics/url-matchers.js';
 import type { Integration, IntegrationContext } from './integration.js';
-import { finishClientSpan, isIgnoredUrl, tagClientSpan, traceHeaders } from './client-span.js';
-import type { ClientTarget } from './client-span.js';
-import { Subscriptions } from './subscriptions.js';
+import { defineIntegration } from './lifecycle.js';
 
 const NAME = 'http-client';
 const COMPONENT = 'node-http';
@@ -18,7 +19,6 @@ const COMPONENT = 'node-http';
 // Properties Node has that @types/node does not declare.
 type Request = ClientRequest & { agent?: unknown; res: IncomingMessage | null };
 
-const subscriptions = new Subscriptions(NAME);
 // The span of a request in flight, on the request itself: cheaper than a WeakMap entry, which
 // costs the garbage collector work for every request.
 const CLIENT_SPAN = Symbol('opentracing-async-instrumentation.clientSpan');
@@ -126,18 +126,19 @@ function closeError(req: Request): unknown {
   return res?.errored ?? req.socket?.errored ?? new Error(res === null ? 'request closed before a response' : 'response aborted');
 }
 
-export const httpClientIntegration: Integration = {
+export const httpClientIntegration: Integration = defineIntegration({
   name: NAME,
-  enable(context: IntegrationContext): boolean {
-    if (!subscriptions.isEmpty) return true;
+  setup(context) {
     errorOn4xx = context.options.errorOn4xx;
-    subscriptions.add(context, requestCreatedChannel, (message: { request: Request }) => onCreated(context, message.request));
-    subscriptions.add(context, HTTP_CLIENT_REQUEST_ERROR, (message: { request: Request; error: unknown }) => onError(message.request, message.error));
-    enableHttpClientHook();
-    return true;
+    return {
+      channels: [
+        { channel: requestCreatedChannel, handler: (message: { request: Request }) => onCreated(context, message.request) },
+        { channel: HTTP_CLIENT_REQUEST_ERROR, handler: (message: { request: Request; error: unknown }) => onError(message.request, message.error) },
+      ],
+      patches: [() => {
+        enableHttpClientHook();
+        return disableHttpClientHook;
+      }],
+    };
   },
-  disable(): void {
-    subscriptions.removeAll();
-    disableHttpClientHook();
-  },
-};
+});

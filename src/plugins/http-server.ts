@@ -3,64 +3,41 @@
 // the connection or the next request, unlike `enterWith` from `http.server.request.start`); the
 // span finishes on Node's own `http.server.response.finish` channel, or when the connection closes
 // first.
-import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
-import { HTTP_SERVER_RESPONSE_FINISH } from '../hooks/channels.js';
-import {
-  bindRequestScope, installHttpServerHook, requestCloseChannel, requestErrorChannel, uninstallHttpServerHook,
-} from '../hooks/http-server.js';
+import { HOOK_HTTP_SERVER_REQUEST_CLOSE, HOOK_HTTP_SERVER_REQUEST_ERROR, HTTP_SERVER_RESPONSE_FINISH } from '../hooks/channels.js';
+import { bindRequestScope, installHttpServerHook, uninstallHttpServerHook } from '../hooks/http-server.js';
 import type { RequestScope, ServerRequestMessage } from '../hooks/http-server.js';
 import {
-  callerNameFrom, finishAbortedServerSpan, finishServerSpan, headerSource, isIgnoredPath, recordServerError,
-  serverSpanOf, setServerSpan, startServerSpan,
-} from '../server/server-span.js';
+  finishAbortedServerSpan, finishServerSpan, recordServerError, serverSpanOf, startNodeServerSpan,
+} from '../semantics/server-span.js';
+import type { NodeRequestTracing } from '../semantics/server-span.js';
 import type { Integration, IntegrationContext } from './integration.js';
+import type { IntegrationTools } from './lifecycle.js';
+import { defineIntegration } from './lifecycle.js';
 
 const NAME = 'http-server';
 
-let active: IntegrationContext | null = null;
-let callerNameHeaders: readonly string[] = [];
+let active: { context: IntegrationContext; tracing: NodeRequestTracing; tools: IntegrationTools } | null = null;
 
-function fault(error: unknown): void {
-  active?.fault(NAME, error);
-}
-
-function startSpan(context: IntegrationContext, request: IncomingMessage): Span | null | undefined {
+function startSpan(request: IncomingMessage): Span | null | undefined {
   const known = serverSpanOf(request);
-  if (known !== undefined) return known;
-  const tracer = context.tracer();
+  if (known !== undefined || active === null) return known;
+  const tracer = active.context.tracer();
   if (tracer === null) return undefined;
-  const url = request.url ?? '/';
-  if (isIgnoredPath(context.options.ignorePaths, url)) {
-    setServerSpan(request, null);
-    return null;
-  }
-  const socket = request.socket as IncomingMessage['socket'] | null;
-  const span = startServerSpan(tracer, {
-    method: request.method ?? 'GET',
-    url,
-    headers: headerSource(request),
-    remoteIp: socket?.remoteAddress,
-    remoteIpFromSocket: true,
-    remotePort: socket?.remotePort,
-    callerName: callerNameHeaders.length === 0 ? undefined : callerNameFrom(request.headers, callerNameHeaders),
-    component: 'node-http',
-  });
-  setServerSpan(request, span);
-  return span;
+  return startNodeServerSpan(tracer, request, active.tracing, 'node-http');
 }
 
 /** Bound to the dispatch: the store the request listeners run with. */
 function onDispatch(message: ServerRequestMessage): Span | null {
   try {
-    const context = active;
-    const span = context === null ? undefined : startSpan(context, message.request);
+    const span = startSpan(message.request);
     // Untraced (no tracer yet): leave the context as it is.
     return span === undefined ? spanStore.getStore() ?? null : span;
   } catch (error) {
-    fault(error);
+    // The hook's scope must return a store whatever happens: the fault is reported, not thrown.
+    active?.tools.fault(error);
     return spanStore.getStore() ?? null;
   }
 }
@@ -73,64 +50,46 @@ function onRequestEvent(message: ServerRequestMessage): Span | null {
 
 const scope: RequestScope<Span | null> = { store: spanStore, enter: onDispatch, reenter: onRequestEvent };
 
-function onDispatchError(message: unknown): void {
-  try {
-    const { request, error } = message as ServerRequestMessage;
-    const span = serverSpanOf(request);
-    if (span != null) recordServerError(span, error);
-  } catch (error) {
-    fault(error);
-  }
+function onDispatchError({ request, error }: ServerRequestMessage): void {
+  const span = serverSpanOf(request);
+  if (span != null) recordServerError(span, error);
 }
 
 /** A request or response closed before the response finished: the client left before the reply. */
-function onClose(message: unknown): void {
-  try {
-    const { request, response } = message as ServerRequestMessage;
-    const span = serverSpanOf(request);
-    if (span == null || !span.isRecording) return;
-    const socket = request.socket as IncomingMessage['socket'] | null;
-    if (response.destroyed || socket === null || socket.destroyed) {
-      finishAbortedServerSpan(span, response.headersSent ? response.statusCode : undefined);
-    }
-  } catch (error) {
-    fault(error);
+function onClose({ request, response }: ServerRequestMessage): void {
+  const span = serverSpanOf(request);
+  if (span == null || !span.isRecording) return;
+  const socket = request.socket as IncomingMessage['socket'] | null;
+  if (response.destroyed || socket === null || socket.destroyed) {
+    finishAbortedServerSpan(span, response.headersSent ? response.statusCode : undefined);
   }
 }
 
-function onResponseFinish(message: unknown): void {
-  try {
-    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
-    const span = serverSpanOf(request);
-    if (span != null) finishServerSpan(span, response.statusCode);
-  } catch (error) {
-    fault(error);
-  }
+function onResponseFinish({ request, response }: { request: IncomingMessage; response: ServerResponse }): void {
+  const span = serverSpanOf(request);
+  if (span != null) finishServerSpan(span, response.statusCode);
 }
 
-export const httpServerIntegration: Integration = {
+export const httpServerIntegration: Integration = defineIntegration({
   name: NAME,
-  enable(context: IntegrationContext): boolean {
-    callerNameHeaders = context.options.callerNameHeaders.map((name) => name.toLowerCase());
-    if (active !== null) {
-      active = context;
-      return true;
-    }
-    active = context;
-    bindRequestScope(scope);
-    requestErrorChannel.subscribe(onDispatchError);
-    requestCloseChannel.subscribe(onClose);
-    diagnosticsChannel.subscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
-    installHttpServerHook();
-    return true;
+  setup(context, tools) {
+    return {
+      channels: [
+        { channel: HOOK_HTTP_SERVER_REQUEST_ERROR, handler: onDispatchError },
+        { channel: HOOK_HTTP_SERVER_REQUEST_CLOSE, handler: onClose },
+        { channel: HTTP_SERVER_RESPONSE_FINISH, handler: onResponseFinish },
+      ],
+      patches: [() => {
+        const { ignorePaths, callerNameHeaders } = context.options;
+        active = { context, tracing: { ignorePaths, callerNameHeaders: callerNameHeaders.map((name) => name.toLowerCase()) }, tools };
+        bindRequestScope(scope);
+        installHttpServerHook();
+        return () => {
+          active = null;
+          uninstallHttpServerHook();
+          bindRequestScope(null);
+        };
+      }],
+    };
   },
-  disable(): void {
-    if (active === null) return;
-    active = null;
-    uninstallHttpServerHook();
-    bindRequestScope(null);
-    requestErrorChannel.unsubscribe(onDispatchError);
-    requestCloseChannel.unsubscribe(onClose);
-    diagnosticsChannel.unsubscribe(HTTP_SERVER_RESPONSE_FINISH, onResponseFinish);
-  },
-};
+});

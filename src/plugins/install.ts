@@ -5,7 +5,8 @@ import { globalTracer } from '../tracer/global.js';
 import { FaultLog } from '../tracer/logger.js';
 import type { Tracer } from '../tracer/tracer.js';
 import { integrations } from './all.js';
-import type { Integration, IntegrationContext, InstrumentationOptions, UrlMatcher } from './integration.js';
+import { checkHeaderNames, checkUrlMatchers } from '../semantics/url-matchers.js';
+import type { Integration, IntegrationContext, InstrumentationOptions } from './integration.js';
 
 interface InstallState {
   enabled: Map<string, Integration>;
@@ -33,20 +34,6 @@ function checkNames(option: string, names: unknown): string[] | undefined {
   return names as string[];
 }
 
-function checkMatchers(option: string, matchers: unknown): UrlMatcher[] {
-  if (matchers === undefined) return [];
-  if (!Array.isArray(matchers) || !matchers.every((m) => typeof m === 'string' || m instanceof RegExp)) {
-    throw new TypeError(`${option} must be an array of strings and RegExps`);
-  }
-  return [...matchers] as UrlMatcher[];
-}
-
-function checkStrings(option: string, values: unknown): string[] {
-  if (values === undefined) return [];
-  if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) throw new TypeError(`${option} must be an array of strings`);
-  return [...values] as string[];
-}
-
 function createContext(options: InstrumentationOptions): IntegrationContext {
   const explicit: Tracer | null = options.tracer ?? null;
   if (explicit !== null && (typeof explicit !== 'object' || typeof explicit.startSpan !== 'function')) {
@@ -56,10 +43,10 @@ function createContext(options: InstrumentationOptions): IntegrationContext {
   if (options.recordS3Keys !== undefined && typeof options.recordS3Keys !== 'boolean') throw new TypeError('recordS3Keys must be a boolean');
   const context: IntegrationContext = {
     options: Object.freeze({
-      ignoreUrls: checkMatchers('ignoreUrls', options.ignoreUrls),
-      ignorePaths: checkMatchers('ignorePaths', options.ignorePaths),
+      ignoreUrls: checkUrlMatchers('ignoreUrls', options.ignoreUrls),
+      ignorePaths: checkUrlMatchers('ignorePaths', options.ignorePaths),
       errorOn4xx: options.errorOn4xx === true,
-      callerNameHeaders: checkStrings('callerNameHeaders', options.callerNameHeaders).map((h) => h.toLowerCase()),
+      callerNameHeaders: checkHeaderNames('callerNameHeaders', options.callerNameHeaders),
       recordS3Keys: options.recordS3Keys === true,
     }),
     tracer(): Tracer | null {
@@ -94,8 +81,10 @@ function disable(name: string): void {
   state.enabled.delete(name);
   try {
     integration.disable();
-  } catch {
-    // restoring is best effort; the integration is off either way
+  } catch (error) {
+    // Restoring is best effort; the integration is off either way.
+    const faults = state.context?.tracer()?.faults ?? faultsWithoutTracer;
+    faults.report(`restoring ${name} failed`, error);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Tracer } from '../tracer/tracer.js';
+import type { UrlMatcher } from '../semantics/url-matchers.js';
 
-export type UrlMatcher = string | RegExp;
+export type { UrlMatcher };
 
 /** Options of `installAllPatches`, one typed object for every integration. */
 export interface InstrumentationOptions {

@@ -1,14 +1,13 @@
 // Koa 2 and 3: names the server span after the route a router matched (@koa/router and
 // koa-router leave it in `ctx._matchedRoute`) and records errors the middleware chain threw.
 // The server span itself comes from `http-server`.
-import { isInstalled } from '../hooks/http-server.js';
-import { patchKoa, settledChannel } from '../hooks/koa.js';
+import { HOOK_KOA_REQUEST_SETTLED } from '../hooks/channels.js';
+import { patchKoa } from '../hooks/koa.js';
 import type { KoaRequestMessage } from '../hooks/koa.js';
-import { hookModules } from '../hooks/registry.js';
-import type { ModuleHook } from '../hooks/registry.js';
-import { nameKoaRoute } from '../server/koa-middleware.js';
-import { recordServerError, serverSpanOf } from '../server/server-span.js';
-import type { Integration, IntegrationContext } from './integration.js';
+import { nameKoaRoute } from '../semantics/route-names.js';
+import { recordServerError, serverSpanOf } from '../semantics/server-span.js';
+import type { Integration } from './integration.js';
+import { defineIntegration } from './lifecycle.js';
 
 function onSettled(message: KoaRequestMessage): void {
   const context = message.context;
@@ -20,38 +19,15 @@ function onSettled(message: KoaRequestMessage): void {
 
 /** The Koa integration for the packages named `modules` (normally `koa`; tests add the `koa2` alias). */
 export function createKoaIntegration(modules: readonly string[]): Integration {
-  let hook: ModuleHook | null = null;
-  let subscriber: ((message: unknown) => void) | null = null;
-  const undo: (() => void)[] = [];
-  return {
+  return defineIntegration({
     name: 'koa',
-    enable(context: IntegrationContext): boolean {
-      if (subscriber !== null) return true;
-      if (!modules.some(isInstalled)) return false;
-      subscriber = (message: unknown): void => {
-        try {
-          onSettled(message as KoaRequestMessage);
-        } catch (error) {
-          context.fault('koa', error);
-        }
-      };
-      settledChannel.subscribe(subscriber);
-      hook = hookModules(modules, (exports) => {
-        const restore = patchKoa(exports);
-        if (restore !== null) undo.push(restore);
-        return undefined;
-      });
-      return true;
-    },
-    disable(): void {
-      if (subscriber === null) return;
-      hook?.unhook();
-      hook = null;
-      for (const restore of undo.splice(0).reverse()) restore();
-      settledChannel.unsubscribe(subscriber);
-      subscriber = null;
-    },
-  };
+    packages: modules,
+    setup: () => ({
+      channels: [{ channel: HOOK_KOA_REQUEST_SETTLED, handler: onSettled }],
+      // Every Koa publishes nothing; the patch checks the Application's shape itself.
+      moduleHooks: modules.map((name) => ({ name, versions: '>=2', patch: patchKoa })),
+    }),
+  });
 }
 
 export const koaIntegration: Integration = createKoaIntegration(['koa']);

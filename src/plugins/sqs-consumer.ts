@@ -1,24 +1,21 @@
 // sqs-consumer: a span per message handled (`SQS.process`, span.kind=consumer), a child of the
 // producer's span when the message carries a trace, active while the user's `handleMessage` and
 // the message's deletion run. The ReceiveMessage calls themselves are AWS SDK spans.
-import { patchSqsConsumer, processChannel } from '../hooks/sqs-consumer.js';
+import { HOOK_SQS_CONSUMER_PROCESS } from '../hooks/channels.js';
+import { patchSqsConsumer } from '../hooks/sqs-consumer.js';
 import type { SqsConsumerMessage } from '../hooks/sqs-consumer.js';
-import { isInstalled } from '../hooks/http-server.js';
-import { hookModules } from '../hooks/registry.js';
-import type { ModuleHook } from '../hooks/registry.js';
-import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
 import { sqsMessageContext } from './aws/message-context.js';
 import { lastSegment } from './aws/services.js';
-import type { Integration, IntegrationContext } from './integration.js';
-import { Subscriptions } from './subscriptions.js';
+import type { IntegrationContext } from './integration.js';
+import { defineIntegration } from './lifecycle.js';
 
 const NAME = 'sqs-consumer';
 const spans = new WeakMap<SqsConsumerMessage, Span>();
 
-function startProcess(context: IntegrationContext, event: SqsConsumerMessage): Span | null {
+function startProcess(context: IntegrationContext, event: SqsConsumerMessage): Span | undefined {
   const tracer = context.tracer();
-  if (tracer === null) return spanStore.getStore() ?? null;
+  if (tracer === null) return undefined;
   const span = tracer._startSpanChildOf('SQS.process', sqsMessageContext(event.message, tracer) ?? tracer.activeSpan()?.context() ?? null);
   if (span.isRecording) {
     span.setTag('span.kind', 'consumer');
@@ -43,41 +40,18 @@ function finishProcess(event: SqsConsumerMessage): void {
   span.finish();
 }
 
-export const sqsConsumerIntegration: Integration = (() => {
-  let subscriptions: Subscriptions | null = null;
-  let hook: ModuleHook | null = null;
-  const undo: (() => void)[] = [];
-  return {
-    name: NAME,
-    enable(context: IntegrationContext): boolean {
-      if (subscriptions !== null) return true;
-      if (!isInstalled(NAME)) return false;
-      subscriptions = new Subscriptions(NAME);
-      processChannel.start.bindStore(spanStore, (event: SqsConsumerMessage) => {
-        try {
-          return startProcess(context, event);
-        } catch (error) {
-          context.fault(NAME, error);
-          return spanStore.getStore() ?? null;
-        }
-      });
-      subscriptions.add(context, processChannel.error.name as string, finishProcess);
-      subscriptions.add(context, processChannel.asyncEnd.name as string, finishProcess);
-      hook = hookModules([NAME], (exports) => {
-        const restore = patchSqsConsumer(exports);
-        if (restore !== null) undo.push(restore);
-        return undefined;
-      });
-      return true;
-    },
-    disable(): void {
-      if (subscriptions === null) return;
-      hook?.unhook();
-      hook = null;
-      for (const restore of undo.splice(0).reverse()) restore();
-      processChannel.start.unbindStore(spanStore);
-      subscriptions.removeAll();
-      subscriptions = null;
-    },
-  };
-})();
+export const sqsConsumerIntegration = defineIntegration({
+  name: NAME,
+  packages: [NAME],
+  setup(context) {
+    return {
+      tracingChannels: [{
+        channel: HOOK_SQS_CONSUMER_PROCESS,
+        activeSpan: (event: SqsConsumerMessage) => startProcess(context, event),
+        error: finishProcess,
+        asyncEnd: finishProcess,
+      }],
+      moduleHooks: [{ name: NAME, versions: '>=5', patch: patchSqsConsumer }],
+    };
+  },
+});

@@ -11,9 +11,11 @@ import {
 } from '../hooks/channels.js';
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
+import { finishClientSpan, startClientSpan, traceHeaders } from '../semantics/client-span.js';
+import { unbracket } from '../semantics/peer.js';
+import { isIgnoredUrl } from '../semantics/url-matchers.js';
 import type { Integration, IntegrationContext } from './integration.js';
-import { finishClientSpan, isIgnoredUrl, startClientSpan, traceHeaders, unbracket } from './client-span.js';
-import { Subscriptions } from './subscriptions.js';
+import { defineIntegration } from './lifecycle.js';
 import { setRequestHeader } from './undici-headers.js';
 import type { UndiciRequest } from './undici-headers.js';
 
@@ -72,7 +74,6 @@ export function undiciRequestsIntegration(
   component: string,
   accepts: (request: UndiciRequest) => boolean,
 ): Integration {
-  const subscriptions = new Subscriptions(name);
   const pending = new WeakMap<UndiciRequest, Pending>();
   let errorOn4xx = false;
 
@@ -106,21 +107,24 @@ export function undiciRequestsIntegration(
     finishClientSpan(state.span, state.statusCode, error, errorOn4xx);
   }
 
-  return {
+  return defineIntegration({
     name,
-    enable(context: IntegrationContext): boolean {
-      if (!subscriptions.isEmpty) return true;
+    setup(context) {
       errorOn4xx = context.options.errorOn4xx;
-      subscriptions.add(context, UNDICI_REQUEST_CREATE, (message: { request: UndiciRequest }) => onCreate(context, message.request));
-      subscriptions.add(context, UNDICI_REQUEST_HEADERS, (message: { request: UndiciRequest; response: { statusCode: number } }) =>
-        onHeaders(message.request, message.response.statusCode));
-      subscriptions.add(context, UNDICI_REQUEST_TRAILERS, (message: { request: UndiciRequest }) => onEnd(message.request, undefined));
-      subscriptions.add(context, UNDICI_REQUEST_ERROR, (message: { request: UndiciRequest; error: unknown }) =>
-        onEnd(message.request, message.error ?? new Error('request failed')));
-      return true;
+      return {
+        channels: [
+          { channel: UNDICI_REQUEST_CREATE, handler: (message: { request: UndiciRequest }) => onCreate(context, message.request) },
+          {
+            channel: UNDICI_REQUEST_HEADERS,
+            handler: (message: { request: UndiciRequest; response: { statusCode: number } }) => onHeaders(message.request, message.response.statusCode),
+          },
+          { channel: UNDICI_REQUEST_TRAILERS, handler: (message: { request: UndiciRequest }) => onEnd(message.request, undefined) },
+          {
+            channel: UNDICI_REQUEST_ERROR,
+            handler: (message: { request: UndiciRequest; error: unknown }) => onEnd(message.request, message.error ?? new Error('request failed')),
+          },
+        ],
+      };
     },
-    disable(): void {
-      subscriptions.removeAll();
-    },
-  };
+  });
 }

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span } from '../tracer/span.js';
-import { joinRoute, patternText } from '../plugins/express-routes.js';
+import { joinRoute, patternText } from '../semantics/express-routes.js';
+import { setServerRoute } from '../semantics/route-names.js';
 import { resolveServerOptions } from './options.js';
 import type { ServerTracingOptions } from './options.js';
 import { runInSpan, traceNodeRequest } from './node-request.js';
-import { setServerRoute } from './server-span.js';
 
 interface ExpressRequest extends IncomingMessage {
   baseUrl?: string;
@@ -29,7 +29,8 @@ export function expressMiddleware(options?: ServerTracingOptions): (req: Incomin
     let span: Span | null | undefined;
     try {
       span = traceNodeRequest(req, res, resolved, 'express', (started) => nameRoute(req as ExpressRequest, started));
-    } catch {
+    } catch (error) {
+      resolved.fault('express', error);
       span = undefined;
     }
     if (span === undefined) {

@@ -3,10 +3,11 @@ import type { Span } from '../tracer/span.js';
 import { resolveServerOptions } from './options.js';
 import type { ServerTracingOptions } from './options.js';
 import { runInSpan, traceNodeRequest } from './node-request.js';
-import { recordServerError, serverSpanOf, setServerRoute } from './server-span.js';
+import { nameFastifyRoute, recordFastifyError } from '../semantics/route-names.js';
+import { serverSpanOf } from '../semantics/server-span.js';
 
 /** The parts of a Fastify request the adapter reads (Fastify 4 and 5). */
-export interface FastifyRequestLike {
+interface FastifyRequestLike {
   readonly raw: IncomingMessage;
   readonly method: string;
   readonly routeOptions?: { readonly url?: string };
@@ -18,17 +19,6 @@ type Done = (error?: Error) => void;
 interface FastifyLike {
   addHook(name: 'onRequest' | 'preHandler', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
   addHook(name: 'onError', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, error: unknown, done: Done) => void): unknown;
-}
-
-/** Names the request's server span after its route template. */
-export function nameFastifyRoute(request: { readonly raw: object; readonly method: string }, url: string | undefined): void {
-  const span = serverSpanOf(request.raw);
-  if (span != null && url !== undefined) setServerRoute(span, request.method, url, 'fastify');
-}
-
-export function recordFastifyError(request: { readonly raw: object }, error: unknown): void {
-  const span = serverSpanOf(request.raw);
-  if (span != null) recordServerError(span, error);
 }
 
 /**
@@ -44,7 +34,8 @@ export function fastifyPlugin(instance: FastifyLike, options: ServerTracingOptio
     try {
       span = traceNodeRequest(request.raw, reply.raw, resolved, 'fastify');
       if (span !== undefined) nameFastifyRoute(request, request.routeOptions?.url);
-    } catch {
+    } catch (error) {
+      resolved.fault('fastify', error);
       span = undefined;
     }
     if (span === undefined) next();
@@ -59,8 +50,8 @@ export function fastifyPlugin(instance: FastifyLike, options: ServerTracingOptio
   instance.addHook('onError', (request, _reply, error, next) => {
     try {
       recordFastifyError(request, error);
-    } catch {
-      // recording is best effort
+    } catch (fault) {
+      resolved.fault('fastify', fault);
     }
     next();
   });

@@ -3,25 +3,14 @@ import type { Span } from '../tracer/span.js';
 import { resolveServerOptions } from './options.js';
 import type { ServerTracingOptions } from './options.js';
 import { runInSpan, traceNodeRequest } from './node-request.js';
-import { recordServerError, setServerRoute } from './server-span.js';
+import { nameKoaRoute } from '../semantics/route-names.js';
+import { recordServerError } from '../semantics/server-span.js';
 
 /** The parts of a Koa context the adapter reads. */
 export interface KoaContextLike {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly method?: string;
-}
-
-/** The route template a Koa router (@koa/router, koa-router) left on the context, if any. */
-export function koaRoute(context: object): string | undefined {
-  const route = (context as { _matchedRoute?: unknown })._matchedRoute;
-  if (typeof route === 'string') return route;
-  return route instanceof RegExp ? String(route) : undefined;
-}
-
-export function nameKoaRoute(context: { readonly method?: string }, span: Span): void {
-  const route = koaRoute(context);
-  if (route !== undefined) setServerRoute(span, typeof context.method === 'string' ? context.method : 'GET', route, 'koa');
 }
 
 /**
@@ -34,7 +23,8 @@ export function koaMiddleware(options?: ServerTracingOptions): (context: KoaCont
     let span: Span | null | undefined;
     try {
       span = traceNodeRequest(context.req, context.res, resolved, 'koa');
-    } catch {
+    } catch (error) {
+      resolved.fault('koa', error);
       span = undefined;
     }
     if (span === undefined) return next();

@@ -5,9 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
 import type { ResolvedServerOptions } from './options.js';
-import {
-  callerNameFrom, finishAbortedServerSpan, finishServerSpan, headerSource, isIgnoredPath, serverSpanOf, setServerSpan, startServerSpan,
-} from './server-span.js';
+import { finishAbortedServerSpan, finishServerSpan, serverSpanOf, startNodeServerSpan } from '../semantics/server-span.js';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -43,29 +41,15 @@ export function traceNodeRequest(
   if (known !== undefined) return known;
   const tracer = options.tracer();
   if (tracer === null) return undefined;
-  const url = req.url ?? '/';
-  if (isIgnoredPath(options.ignorePaths, url)) {
-    setServerSpan(req, null);
-    return null;
-  }
-  const socket = req.socket as IncomingMessage['socket'] | null;
-  const span = startServerSpan(tracer, {
-    method: req.method ?? 'GET',
-    url,
-    headers: headerSource(req),
-    remoteIp: socket?.remoteAddress,
-    remoteIpFromSocket: true,
-    remotePort: socket?.remotePort,
-    callerName: options.callerNameHeaders.length === 0 ? undefined : callerNameFrom(req.headers, options.callerNameHeaders),
-    component,
-  });
-  setServerSpan(req, span);
+  const span = startNodeServerSpan(tracer, req, options, component);
+  if (span === null) return null;
   const settle = (): void => {
     if (!span.isRecording) return;
     try {
       beforeFinish?.(span);
-    } catch {
+    } catch (error) {
       // naming is best effort; the span still finishes
+      options.fault(component, error);
     }
     if (res.writableFinished) finishServerSpan(span, res.statusCode);
     else finishAbortedServerSpan(span, res.headersSent ? res.statusCode : undefined);

@@ -1,6 +1,8 @@
 import { globalTracer } from '../tracer/global.js';
+import { FaultLog } from '../tracer/logger.js';
 import type { Tracer } from '../tracer/tracer.js';
-import type { UrlMatcher } from '../plugins/integration.js';
+import { checkHeaderNames, checkUrlMatchers } from '../semantics/url-matchers.js';
+import type { UrlMatcher } from '../semantics/url-matchers.js';
 
 /** Options of the explicit adapters (`expressMiddleware`, `koaMiddleware`, `fastifyPlugin`). */
 export interface ServerTracingOptions {
@@ -17,26 +19,28 @@ export interface ResolvedServerOptions {
   readonly ignorePaths: readonly UrlMatcher[];
   /** Lower case. */
   readonly callerNameHeaders: readonly string[];
+  /** Reports a fault of the adapter `adapter` once through the tracer's fault log; the request goes on. */
+  fault(adapter: string, error: unknown): void;
 }
+
+const faultsWithoutTracer = new FaultLog();
 
 /** Validates once, when the adapter is created: a wrong option is a TypeError naming it. */
 export function resolveServerOptions(options: ServerTracingOptions | undefined): ResolvedServerOptions {
-  const { tracer, ignorePaths = [], callerNameHeaders = [] } = options ?? {};
+  const { tracer, ignorePaths, callerNameHeaders } = options ?? {};
   if (tracer !== undefined && (tracer === null || typeof tracer.startSpan !== 'function')) {
     throw new TypeError('tracer must be a Tracer (from initTracer)');
   }
-  if (!Array.isArray(ignorePaths) || !ignorePaths.every((m) => typeof m === 'string' || m instanceof RegExp)) {
-    throw new TypeError('ignorePaths must be an array of strings and RegExps');
-  }
-  if (!Array.isArray(callerNameHeaders) || !callerNameHeaders.every((h) => typeof h === 'string')) {
-    throw new TypeError('callerNameHeaders must be an array of strings');
-  }
-  return {
+  const resolved: ResolvedServerOptions = {
     tracer: () => {
       const chosen = tracer ?? globalTracer();
       return chosen === null || chosen.disabled ? null : chosen;
     },
-    ignorePaths: [...ignorePaths],
-    callerNameHeaders: callerNameHeaders.map((h) => h.toLowerCase()),
+    ignorePaths: checkUrlMatchers('ignorePaths', ignorePaths),
+    callerNameHeaders: checkHeaderNames('callerNameHeaders', callerNameHeaders),
+    fault(adapter: string, error: unknown): void {
+      (resolved.tracer()?.faults ?? faultsWithoutTracer).report(`${adapter} adapter`, error);
+    },
   };
+  return resolved;
 }

@@ -5,7 +5,7 @@ import { initTracer } from '../config/init.js';
 import { globalTracer } from '../tracer/global.js';
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
-import { finishServerSpan, startServerSpan } from './server-span.js';
+import { finishServerSpan, startServerSpan } from '../semantics/server-span.js';
 
 /** The headers every supported trace format reads (W3C, Jaeger, B3), for `headers()`' default. */
 export const TRACE_HEADER_NAMES: readonly string[] = Object.freeze([

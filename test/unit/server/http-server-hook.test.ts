@@ -5,8 +5,7 @@ import * as http from 'node:http';
 import { Socket } from 'node:net';
 import { createTestTracer } from '../../../src/testing/index.js';
 import { httpServerIntegration } from '../../../src/plugins/http-server.js';
-import { installedMajor, isInstalled } from '../../../src/hooks/http-server.js';
-import { serverSpanOf } from '../../../src/server/server-span.js';
+import { serverSpanOf } from '../../../src/semantics/server-span.js';
 import { spanStore } from '../../../src/tracer/active-context.js';
 
 const { tracer, finishedSpans } = createTestTracer();
@@ -70,17 +69,5 @@ describe('the request hook', () => {
     assert.equal(spans[0], spans[1]);
     assert.equal(spans[0], serverSpanOf(req));
     assert.equal(finishedSpans().length, 0);
-  });
-});
-
-describe('isInstalled / installedMajor', () => {
-  test('resolve packages the app can load, and their major version', () => {
-    assert.equal(isInstalled('express'), true);
-    assert.equal(isInstalled('fastify4'), true);
-    assert.equal(isInstalled('surely-not-an-installed-package-7d1e'), false);
-    assert.equal(installedMajor('express'), 5);
-    assert.equal(installedMajor('express4'), 4);
-    assert.equal(installedMajor('koa2'), 2);
-    assert.equal(installedMajor('surely-not-an-installed-package-7d1e'), undefined);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestTracer } from '../../../src/testing/index.js';
-import { finishClientSpan, isIgnoredUrl, startClientSpan, traceHeaders, unbracket } from '../../../src/plugins/client-span.js';
+import { finishClientSpan, startClientSpan, traceHeaders } from '../../../src/semantics/client-span.js';
+import { unbracket } from '../../../src/semantics/peer.js';
+import { isIgnoredUrl } from '../../../src/semantics/url-matchers.js';
 
 describe('client spans', () => {
   test('peer.ipv4 / peer.ipv6 only for real IP addresses', () => {

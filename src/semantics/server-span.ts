@@ -1,10 +1,15 @@
+// What a server span looks like, for the automatic instrumentation and the explicit adapters
+// alike: where it is kept on the request, how it starts (parent from the headers), the errors it
+// records and how it finishes.
 import { FORMAT_HTTP_HEADERS } from 'opentracing';
-import { isIPv4, isIPv6 } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type { Span } from '../tracer/span.js';
 import type { SpanContext } from '../tracer/span-context.js';
 import type { Tracer } from '../tracer/tracer.js';
-import type { UrlMatcher } from '../plugins/integration.js';
-import { redactPath, redactUrl } from '../plugins/redact-url.js';
+import { tagPeerIp } from './peer.js';
+import { redactPath, redactUrl } from './redact-url.js';
+import { isIgnoredPath } from './url-matchers.js';
+import type { UrlMatcher } from './url-matchers.js';
 
 /**
  * Where the server span of a request is kept: on the request object, under a key shared by the ESM
@@ -54,17 +59,6 @@ export function headerSource(request: { rawHeaders?: unknown; headers: object })
   return Array.isArray(request.rawHeaders) ? request.rawHeaders as readonly string[] : request.headers;
 }
 
-/** True when `url` (path with optional query) matches one of `ignorePaths`. */
-export function isIgnoredPath(ignorePaths: readonly UrlMatcher[], url: string): boolean {
-  if (ignorePaths.length === 0) return false;
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  for (const matcher of ignorePaths) {
-    if (typeof matcher === 'string' ? matcher === path : matcher.test(url)) return true;
-  }
-  return false;
-}
-
 /** The first non-empty value among `lowerNames` in a Node-style (lowercase keys) header record. */
 export function callerNameFrom(headers: Readonly<Record<string, string | string[] | undefined>>, lowerNames: readonly string[]): string | undefined {
   for (const name of lowerNames) {
@@ -85,22 +79,6 @@ function extractParent(tracer: Tracer, headers: object | readonly string[]): Spa
   }
 }
 
-/**
- * Tags `peer.ipv4` or `peer.ipv6` only when `address` really is an IP (IPv4-mapped IPv6 as IPv4).
- * A socket's own `remoteAddress` always is one, so `fromSocket` skips the (costly) validation.
- * For a span just started, which has no peer tag yet.
- */
-export function tagPeerAddress(span: Span, address: string | undefined, fromSocket = false): void {
-  if (address === undefined || address === '') return;
-  if (address.indexOf(':') === -1) {
-    if (fromSocket || isIPv4(address)) span._appendTag('peer.ipv4', address);
-  } else if (address.startsWith('::ffff:') && (fromSocket ? address.indexOf('.') !== -1 : isIPv4(address.slice(7)))) {
-    span._appendTag('peer.ipv4', address.slice(7));
-  } else if (fromSocket || isIPv6(address)) {
-    span._appendTag('peer.ipv6', address);
-  }
-}
-
 function urlTag(url: string): string {
   return url.charCodeAt(0) === 47 /* / */ ? redactPath(url) : redactUrl(url);
 }
@@ -117,40 +95,45 @@ export function startServerSpan(tracer: Tracer, fields: ServerRequestFields): Sp
   span._appendTag('component', fields.component);
   span._appendTag('http.method', fields.method);
   span._appendTag('http.url', urlTag(fields.url));
-  tagPeerAddress(span, fields.remoteIp, fields.remoteIpFromSocket === true);
+  tagPeerIp(span, fields.remoteIp, fields.remoteIpFromSocket === true ? 'socket' : 'address');
   if (fields.remotePort !== undefined && fields.remotePort > 0) span._appendTag('peer.port', fields.remotePort);
   if (fields.callerName !== undefined) span._appendTag('peer.service', fields.callerName);
   return span;
 }
 
-// `GET /users/:id` per (route, method), made once: every request of a route then names its span
-// with the same flat string instead of concatenating (and the encoder flattening) a new one.
-// Bounded in routes, methods per route and route length: beyond, names are just concatenated.
-const MAX_ROUTE_NAMES = 2000;
-const MAX_KEPT_ROUTE_LENGTH = 256;
-const MAX_METHODS_PER_ROUTE = 16;
-const routeNames = new Map<string, Map<string, string>>();
-
-function routeName(method: string, route: string): string {
-  let byMethod = routeNames.get(route);
-  if (byMethod === undefined) {
-    if (routeNames.size >= MAX_ROUTE_NAMES || route.length > MAX_KEPT_ROUTE_LENGTH) return `${method} ${route}`;
-    routeNames.set(route, (byMethod = new Map()));
-  }
-  let name = byMethod.get(method);
-  if (name === undefined) {
-    name = `${method} ${route}`;
-    if (byMethod.size < MAX_METHODS_PER_ROUTE) byMethod.set(method, name);
-  }
-  return name;
+/** What decides whether and how a Node request is traced (both the plugin and the adapters have it). */
+export interface NodeRequestTracing {
+  readonly ignorePaths: readonly UrlMatcher[];
+  /** Lower case. */
+  readonly callerNameHeaders: readonly string[];
 }
 
-/** Names the span after the route template a framework matched, e.g. `GET /users/:id`. */
-export function setServerRoute(span: Span, method: string, route: string, component?: string): void {
-  if (!span.isRecording || route === '') return;
-  span.setOperationName(routeName(method, route));
-  span.setTag('http.route', route);
-  if (component !== undefined) span.setTag('component', component);
+/**
+ * The server span of a node:http request: the one it already has (from the automatic
+ * instrumentation or an adapter), else a new one kept on the request; null for an ignored path
+ * (remembered, so nobody starts a second span).
+ */
+export function startNodeServerSpan(tracer: Tracer, request: IncomingMessage, tracing: NodeRequestTracing, component: string): Span | null {
+  const known = serverSpanOf(request);
+  if (known !== undefined) return known;
+  const url = request.url ?? '/';
+  if (isIgnoredPath(tracing.ignorePaths, url)) {
+    setServerSpan(request, null);
+    return null;
+  }
+  const socket = request.socket as IncomingMessage['socket'] | null;
+  const span = startServerSpan(tracer, {
+    method: request.method ?? 'GET',
+    url,
+    headers: headerSource(request),
+    remoteIp: socket?.remoteAddress,
+    remoteIpFromSocket: true,
+    remotePort: socket?.remotePort,
+    callerName: tracing.callerNameHeaders.length === 0 ? undefined : callerNameFrom(request.headers, tracing.callerNameHeaders),
+    component,
+  });
+  setServerSpan(request, span);
+  return span;
 }
 
 /** The HTTP status an error stands for (`status`/`statusCode` as http-errors and frameworks set it). */

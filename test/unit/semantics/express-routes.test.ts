@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinRoute, patternText, routeOfLayer } from '../../../src/plugins/express-routes.js';
-import type { RoutedRequest } from '../../../src/plugins/express-routes.js';
+import { joinRoute, patternText, routeOfLayer } from '../../../src/semantics/express-routes.js';
+import type { RoutedRequest } from '../../../src/semantics/express-routes.js';
 
 const routeLayer = (): object => ({ method: 'get' });
 const router = (): { stack: object[] } & (() => void) => Object.assign(() => {}, { stack: [] as object[] });

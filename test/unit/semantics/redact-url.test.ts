@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { REDACTED, isSensitiveParam, redactPath, redactUrl } from '../../../src/plugins/redact-url.js';
+import { REDACTED, isSensitiveParam, redactPath, redactUrl } from '../../../src/semantics/redact-url.js';
 
 // The obvious implementation, kept as the oracle: split, decode each name, rebuild.
 function reference(path: string): string {

@@ -1,8 +1,8 @@
-// What every HTTP client plugin shares: the span's shape, trace headers, and how it ends.
-import { isIP } from 'node:net';
+// What every client span shares (HTTP clients here; databases build on it in database-span.ts):
+// the span's shape, trace headers, and how it ends.
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
-import type { UrlMatcher } from './integration.js';
+import { tagPeerIp } from './peer.js';
 import { redactUrl } from './redact-url.js';
 
 /** Where a client request goes; `url` is the full URL as sent (redacted only when tagged). */
@@ -14,16 +14,18 @@ export interface ClientTarget {
 }
 
 /**
- * `net.isIP`, without its regular expressions for what cannot be an IP: an IPv6 address has a
- * colon, an IPv4 one only digits and dots (host names such as `api.example.com` end here).
+ * A span named `operation`, tagged `span.kind=client` and `component`: a child of `parent` when
+ * given (null: a root span), else of the active span. The base of every client span.
  */
-function ipVersionOf(hostname: string): number {
-  if (hostname.includes(':')) return isIP(hostname);
-  for (let i = 0; i < hostname.length; i++) {
-    const code = hostname.charCodeAt(i);
-    if (code !== 46 /* . */ && (code < 48 || code > 57)) return 0;
+export function startClientSpanNamed(tracer: Tracer, operation: string, component: string, parent?: Span | null): Span {
+  const span = parent === undefined
+    ? tracer.startSpan(operation)
+    : tracer.startSpan(operation, { childOf: parent, ignoreActiveSpan: true });
+  if (span.isRecording) {
+    span._appendTag('span.kind', 'client');
+    span._appendTag('component', component);
   }
-  return isIP(hostname);
+  return span;
 }
 
 /**
@@ -38,7 +40,7 @@ export function startClientSpan(tracer: Tracer, component: string, target: Clien
   return span;
 }
 
-/** The OpenTracing client tags, on a span that records. */
+/** The OpenTracing HTTP client tags, on a span that records. */
 export function tagClientSpan(span: Span, component: string, target: ClientTarget): void {
   span._appendTag('span.kind', 'client');
   span._appendTag('component', component);
@@ -48,9 +50,7 @@ export function tagClientSpan(span: Span, component: string, target: ClientTarge
   span._appendTag('http.url', url.includes('?') || url.includes('@') ? redactUrl(url) : url);
   span._appendTag('peer.hostname', target.hostname);
   span._appendTag('peer.port', target.port);
-  const ipVersion = ipVersionOf(target.hostname);
-  if (ipVersion === 4) span._appendTag('peer.ipv4', target.hostname);
-  else if (ipVersion === 6) span._appendTag('peer.ipv6', target.hostname);
+  tagPeerIp(span, target.hostname, 'hostname');
 }
 
 /** The trace headers for `span` in the tracer's configured formats, as [name, value, ...]. */
@@ -72,27 +72,4 @@ export function finishClientSpan(span: Span, statusCode: number | undefined, err
     if (error !== undefined) span.recordError(error);
   }
   span.finish();
-}
-
-/** `ignoreUrls`: a string matches a URL prefix or the exact path, a RegExp the full URL. */
-export function isIgnoredUrl(matchers: readonly UrlMatcher[], url: string, path: string): boolean {
-  for (const matcher of matchers) {
-    if (typeof matcher === 'string') {
-      if (url.startsWith(matcher) || pathWithoutQuery(path) === matcher) return true;
-    } else {
-      matcher.lastIndex = 0; // a /g or /y RegExp keeps state between calls
-      if (matcher.test(url)) return true;
-    }
-  }
-  return false;
-}
-
-function pathWithoutQuery(path: string): string {
-  const q = path.indexOf('?');
-  return q === -1 ? path : path.slice(0, q);
-}
-
-/** `[::1]` → `::1`; other host names unchanged. */
-export function unbracket(hostname: string): string {
-  return hostname.charCodeAt(0) === 91 /* [ */ && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
 }

@@ -2,10 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestTracer } from '../../../src/testing/index.js';
 import {
-  callerNameFrom, finishAbortedServerSpan, finishServerSpan, isIgnoredPath, recordServerError, serverSpanOf,
-  setServerRoute, setServerSpan, startServerSpan, statusOfError, tagPeerAddress,
-} from '../../../src/server/server-span.js';
-import type { ServerRequestFields } from '../../../src/server/server-span.js';
+  callerNameFrom, finishAbortedServerSpan, finishServerSpan, recordServerError, serverSpanOf,
+  setServerSpan, startServerSpan, statusOfError,
+} from '../../../src/semantics/server-span.js';
+import type { ServerRequestFields } from '../../../src/semantics/server-span.js';
+import { tagPeerIp } from '../../../src/semantics/peer.js';
+import { setServerRoute } from '../../../src/semantics/route-names.js';
+import { isIgnoredPath } from '../../../src/semantics/url-matchers.js';
 
 const { tracer, finishedSpans, reset } = createTestTracer();
 
@@ -34,11 +37,11 @@ describe('callerNameFrom', () => {
   });
 });
 
-describe('tagPeerAddress', () => {
+describe('tagPeerIp', () => {
   const tagsFor = (address: string | undefined, fromSocket = false): Record<string, unknown> => {
     reset();
     const span = tracer.startSpan('x');
-    tagPeerAddress(span, address, fromSocket);
+    tagPeerIp(span, address, fromSocket ? 'socket' : 'address');
     span.finish();
     return finishedSpans()[0]!.tags;
   };
