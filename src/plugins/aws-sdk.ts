@@ -7,6 +7,7 @@ import { FORMAT_HTTP_HEADERS } from 'opentracing';
 import { SMITHY_CLIENT_PACKAGES, installedAwsClientPackages, patchAwsExports } from '../hooks/aws-sdk.js';
 import type { AwsSendMessage } from '../hooks/aws-sdk.js';
 import { HOOK_AWS_SDK_SEND } from '../hooks/channels.js';
+import { startClientSpanNamed } from '../semantics/client-span.js';
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
 import { askForTraceAttributes, injectTraceAttributes, isSendOperation, stripAdded, traceHeadersOfMessage } from './aws/message-attributes.js';
@@ -85,11 +86,9 @@ function startCall(context: IntegrationContext, tagOptions: AwsTagOptions, messa
   const serviceId = serviceIdOf(message.client, config);
   const operation = operationOf(message.command);
   const input = inputOf(message.command);
-  const span = tracer.startSpan(`${serviceId}.${operation}`);
+  const span = startClientSpanNamed(tracer, `${serviceId}.${operation}`, NAME);
   const region = config === null ? undefined : regionOf(config);
   if (span.isRecording) {
-    span.setTag('span.kind', 'client');
-    span.setTag('component', NAME);
     span.setTag('aws.service', serviceId);
     span.setTag('aws.operation', operation);
     if (region !== undefined) span.setTag('aws.region', region);
