@@ -9,7 +9,7 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, Que
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createTestTracer } from '../../src/testing/index.js';
-import { installAllPatches, uninstallAllPatches } from '../../src/plugins/install.js';
+import { installAllPatches, installed, uninstallAllPatches } from '../../src/plugins/install.js';
 import { startDynamoDbServer, startS3Server } from '../support/aws-servers.js';
 import type { LocalServer } from '../support/aws-servers.js';
 import { startScriptedAwsServer } from '../support/scripted-aws-server.js';
@@ -220,5 +220,24 @@ describe('retries and signatures (scripted server checking SigV4)', () => {
     assert.equal(span.tags.error, true);
     assert.equal(scripted.requests.at(-1)!.signatureValid, true);
     client.destroy();
+  });
+});
+
+describe('never hurting the app', () => {
+  test('a fault in the instrumentation switches it off; the call and every later call work unchanged', async () => {
+    reset();
+    const original = tracer.startSpan;
+    tracer.startSpan = () => { throw new Error('instrumentation bug'); };
+    try {
+      const got = await dynamo.send(new GetItemCommand({ TableName: TABLE, Key: { customer: { S: 'c-1' }, order: { S: 'o-1' } } }));
+      assert.equal(got.Item?.order?.S, 'o-1');
+    } finally {
+      tracer.startSpan = original;
+    }
+    assert.ok(!installed().includes('aws-sdk'), 'switched off');
+    assert.ok(tracer.stats().instrumentationFaults >= 1);
+    const again = await dynamo.send(new GetItemCommand({ TableName: TABLE, Key: { customer: { S: 'c-1' }, order: { S: 'o-1' } } }));
+    assert.equal(again.Item?.order?.S, 'o-1');
+    assert.equal(finishedSpans().filter((s) => s.tags.component === 'aws-sdk').length, 0);
   });
 });
