@@ -2,6 +2,7 @@
 // SNS (query protocol) test servers in test/support, with the newest SDK clients and sqs-consumer.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Message } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -20,8 +21,10 @@ let snsServer: SnsServer;
 let sqs: SQSClient;
 let sns: SNSClient;
 let queueUrl: string;
-// Imported once the patches are on, as an app started with the preload does: an ES module that is
-// already loaded cannot be patched (CommonJS ones can).
+// Loaded once the patches are on, as an app started with the preload does (an ES module already
+// loaded cannot be patched). Required, not imported: right after installAllPatches() a dynamic
+// import can reach the off-thread import hook before it has heard of sqs-consumer (see the note
+// of issue 16); require hooks are synchronous.
 let Consumer: typeof import('sqs-consumer').Consumer;
 
 const TRACE_NAMES = ['traceparent', 'uber-trace-id'];
@@ -37,7 +40,7 @@ async function drain(): Promise<void> {
 before(async () => {
   [sqsServer, snsServer] = await Promise.all([startSqsServer(), startSnsServer()]);
   assert.deepEqual(installAllPatches({ tracer, include: ['http-client', 'aws-sdk', 'sqs-consumer'] }).sort(), ['aws-sdk', 'http-client', 'sqs-consumer']);
-  ({ Consumer } = await import('sqs-consumer'));
+  ({ Consumer } = createRequire(import.meta.url)('sqs-consumer') as typeof import('sqs-consumer'));
   sqs = new SQSClient(clientConfig(sqsServer.endpoint));
   sns = new SNSClient(clientConfig(snsServer.endpoint));
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'orders' }))).QueueUrl!;
