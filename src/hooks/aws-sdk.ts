@@ -82,7 +82,8 @@ function run(this: unknown, original: Send, message: AwsSendMessage, options: un
 
 function wrapSend(original: Send): Send {
   return function send(this: unknown, command: unknown, optionsOrCallback?: unknown, callback?: unknown) {
-    if (!sendChannel.hasSubscribers || command === null || typeof command !== 'object') {
+    // `start` (not the TracingChannel's own hasSubscribers: Node 20.13+ only); a bound store counts.
+    if (!sendChannel.start.hasSubscribers || command === null || typeof command !== 'object') {
       return original.apply(this, arguments as unknown as [unknown, unknown, unknown]);
     }
     const userCallback = typeof optionsOrCallback === 'function' ? optionsOrCallback : typeof callback === 'function' ? callback : undefined;

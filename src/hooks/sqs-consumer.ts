@@ -40,7 +40,8 @@ function run(this: unknown, original: ProcessMessage, event: SqsConsumerMessage)
 
 function wrapProcessMessage(original: ProcessMessage): ProcessMessage {
   return function processMessage(this: unknown, message: unknown) {
-    if (!processChannel.hasSubscribers) return original.call(this, message);
+    // `start` (not the TracingChannel's own hasSubscribers: Node 20.13+ only); a bound store counts.
+    if (!processChannel.start.hasSubscribers) return original.call(this, message);
     const event: SqsConsumerMessage = { consumer: this as SqsConsumerMessage['consumer'], message };
     return processChannel.start.runStores(event, run, this, original, event);
   };
