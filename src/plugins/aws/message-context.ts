@@ -15,10 +15,6 @@ export function rememberMessageContext(message: object, context: SpanContext): v
   contexts.set(message, context);
 }
 
-export function rememberedMessageContext(message: object): SpanContext | undefined {
-  return contexts.get(message);
-}
-
 /**
  * The trace context a received SQS message carries, so that the span processing it can be its
  * child (`tracer.startSpan('process', { childOf: sqsMessageContext(message) })`) or follow from
