@@ -3,7 +3,7 @@
 // environment variables; never throws into the app it preloads.
 import * as workerThreads from 'node:worker_threads';
 import { initTracerFromEnv } from './config/init.js';
-import { flushOnExit } from './hooks/process-exit.js';
+import { flushOnExit } from './reporting/flush-on-exit.js';
 import { installAllPatches } from './plugins/install.js';
 import { defaultLogger } from './tracer/logger.js';
 

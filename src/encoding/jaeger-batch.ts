@@ -1,4 +1,4 @@
-import type { Span } from '../tracer/span.js';
+import type { FinishedSpan } from '../tracer/finished-span.js';
 import { ThriftSink } from './thrift-sink.js';
 import type { JaegerBatchFormat } from './jaeger-envelopes.js';
 
@@ -22,7 +22,7 @@ export interface PackedSpans {
  * `maxBytes` including head and tail. Batches reference slices of the shared buffer: no span is
  * copied after it is encoded.
  */
-export function packSpans(format: JaegerBatchFormat, spans: readonly Span[], maxBytes: number): PackedSpans {
+export function packSpans(format: JaegerBatchFormat, spans: readonly FinishedSpan[], maxBytes: number): PackedSpans {
   const sink = new ThriftSink(Math.min(spans.length * 256 + 256, 8 * 1024 * 1024));
   const ends: number[] = [];
   const alone = format.headLength(1) + format.tail.length;

@@ -1,7 +1,7 @@
 // jaeger.thrift structs in the Thrift binary protocol (agent port 6832 and the collector's HTTP
 // endpoint). Same layout decisions as the compact encoder.
-import type { Span } from '../tracer/span.js';
-import type { SpanLog, SpanReference } from '../tracer/types.js';
+import type { FinishedSpan, FinishedSpanReference } from '../tracer/finished-span.js';
+import type { SpanLog } from '../tracer/types.js';
 import {
   BINARY_BOOL, BINARY_DOUBLE, BINARY_I32, BINARY_I64, BINARY_LIST, BINARY_STRING, BINARY_STRUCT,
   writeBinary, writeDouble, writeFieldHeader, writeI32, writeI64, writeListHeader, writeString,
@@ -79,7 +79,7 @@ function writeFieldListField(sink: ThriftSink, off: number, id: number, fields: 
   return off;
 }
 
-function writeReferencesField(sink: ThriftSink, off: number, references: readonly SpanReference[]): number {
+function writeReferencesField(sink: ThriftSink, off: number, references: readonly FinishedSpanReference[]): number {
   const buf = sink.reserve(off, 8 + 40 * references.length);
   off = writeFieldHeader(buf, off, BINARY_LIST, 6);
   off = writeListHeader(buf, off, BINARY_STRUCT, references.length);
@@ -116,7 +116,7 @@ function writeLogsField(sink: ThriftSink, off: number, logs: readonly SpanLog[])
 }
 
 /** Appends one jaeger.thrift `Span` struct to `sink` (parent as in `writeCompactSpan`). */
-export function writeBinarySpan(sink: ThriftSink, span: Span): void {
+export function writeBinarySpan(sink: ThriftSink, span: FinishedSpan): void {
   const context = span.context();
   const trace = context.traceWords;
   const name = span.operationName;

@@ -1,7 +1,7 @@
 // jaeger.thrift structs in the Thrift compact protocol. Field headers are constants: the field
 // id delta sits in the high nibble, so a skipped optional field changes the next header.
-import type { Span } from '../tracer/span.js';
-import type { SpanLog, SpanReference } from '../tracer/types.js';
+import type { FinishedSpan, FinishedSpanReference } from '../tracer/finished-span.js';
+import type { SpanLog } from '../tracer/types.js';
 import {
   COMPACT_BINARY, COMPACT_BOOL_FALSE, COMPACT_BOOL_TRUE, COMPACT_DOUBLE, COMPACT_I32, COMPACT_I64,
   COMPACT_LIST, COMPACT_STRUCT, fieldHeader, writeBinary, writeDouble, writeListHeader,
@@ -200,7 +200,7 @@ function writeFieldList(sink: ThriftSink, off: number, fields: Readonly<Record<s
   return off;
 }
 
-function writeReferences(sink: ThriftSink, off: number, references: readonly SpanReference[]): number {
+function writeReferences(sink: ThriftSink, off: number, references: readonly FinishedSpanReference[]): number {
   const buf = sink.reserve(off, 6 + 40 * references.length);
   off = writeListHeader(buf, off, COMPACT_STRUCT, references.length);
   for (const reference of references) {
@@ -240,7 +240,7 @@ function writeLogs(sink: ThriftSink, off: number, logs: readonly SpanLog[]): num
  * Jaeger turns a non-zero parentSpanId into a CHILD_OF reference itself, so `references` carries
  * just the references the span was started with.
  */
-export function writeCompactSpan(sink: ThriftSink, span: Span): void {
+export function writeCompactSpan(sink: ThriftSink, span: FinishedSpan): void {
   const context = span.context();
   const trace = context.traceWords;
   const name = span.operationName;

@@ -1,7 +1,7 @@
 // What surrounds the encoded spans of one batch: `Agent.emitBatch` oneway messages for the UDP
 // agent (compact or binary) and a bare `Batch` struct for the collector's HTTP endpoint. The
 // Process struct is encoded once, when the format is made.
-import type { Span } from '../tracer/span.js';
+import type { FinishedSpan } from '../tracer/finished-span.js';
 import type { ThriftSink } from './thrift-sink.js';
 import { COMPACT_LIST, COMPACT_PROTOCOL_ID, COMPACT_STRUCT, COMPACT_VERSION, fieldHeader, listHeaderLength, writeListHeader } from './thrift-compact.js';
 import { BINARY_LIST, BINARY_STRUCT, BINARY_VERSION_1, writeFieldHeader, writeI32 } from './thrift-binary.js';
@@ -11,7 +11,7 @@ import { encodeBinaryProcess, writeBinarySpan } from './jaeger-binary.js';
 /** How to frame a list of encoded jaeger.thrift spans for one transport. */
 export interface JaegerBatchFormat {
   /** Appends one encoded `Span` struct to the sink. */
-  writeSpan(sink: ThriftSink, span: Span): void;
+  writeSpan(sink: ThriftSink, span: FinishedSpan): void;
   /** The bytes before the spans of a batch of `count` spans. */
   head(count: number): Buffer;
   headLength(count: number): number;

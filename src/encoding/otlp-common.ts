@@ -1,5 +1,4 @@
-import type { Span } from '../tracer/span.js';
-import type { SpanReference } from '../tracer/types.js';
+import type { FinishedSpan, FinishedSpanReference } from '../tracer/finished-span.js';
 import { DEFAULT_SPAN_LIMITS } from '../tracer/types.js';
 import { boundTagValue, renderBounded } from '../tracer/tag-value.js';
 import { LIBRARY_NAME, VERSION } from '../version.js';
@@ -48,7 +47,7 @@ export const VALUE_DOUBLE = 4;
 export const VALUE_BYTES = 5;
 export const VALUE_ARRAY = 6;
 /** Anything else, sent as its string form (see `stringifyValue`). */
-export const VALUE_OTHER = 7;
+const VALUE_OTHER = 7;
 
 const TWO_POW_63 = 9223372036854775808;
 const INT64_MIN = -(2n ** 63n);
@@ -106,7 +105,7 @@ export function namesEvent(key: string, value: unknown): boolean {
 }
 
 /** The message of the span's last `error` log, or '' (becomes the OTLP status message). */
-export function errorMessage(span: Span): string {
+export function errorMessage(span: FinishedSpan): string {
   const logs = span.logs;
   if (logs === null) return '';
   for (let i = logs.length - 1; i >= 0; i--) {
@@ -121,7 +120,7 @@ function sameTrace(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** References other than the primary parent (which is `parentSpanId`): they become links. */
-export function linkedReferences(span: Span): SpanReference[] {
+export function linkedReferences(span: FinishedSpan): FinishedSpanReference[] {
   const refs = span.references;
   if (refs === null || refs.length === 0) return [];
   const ctx = span.context();

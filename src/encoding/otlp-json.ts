@@ -1,7 +1,7 @@
 // Finished spans → an OTLP `ExportTraceServiceRequest` in the OTLP/JSON encoding: the proto3 JSON
 // mapping (camelCase keys, 64-bit integers as decimal strings, bytes as base64) except that trace
 // and span ids are hex strings and enums are integers, as the OTLP specification requires.
-import type { Span } from '../tracer/span.js';
+import type { FinishedSpan } from '../tracer/finished-span.js';
 import { wordToHex } from '../tracer/ids.js';
 import {
   SCOPE_NAME, SCOPE_VERSION, SPAN_KIND_INTERNAL, STATUS_ERROR, TAG_ATTRIBUTE, TAG_ERROR, VALUE_ARRAY, VALUE_BOOL,
@@ -71,7 +71,7 @@ function keyValue(key: string, value: unknown): OtlpJsonKeyValue | null {
   return kind === VALUE_SKIP ? null : { key, value: anyValue(value, kind, 0) };
 }
 
-function events(span: Span): object[] {
+function events(span: FinishedSpan): object[] {
   return span.logs!.map((log) => {
     splitMs(log.timestamp, time);
     const name = eventName(log.fields);
@@ -86,7 +86,7 @@ function events(span: Span): object[] {
   });
 }
 
-function links(span: Span): object[] {
+function links(span: FinishedSpan): object[] {
   return linkedReferences(span).map((ref) => {
     const ctx = ref.context;
     const link: Record<string, unknown> = {
@@ -100,7 +100,7 @@ function links(span: Span): object[] {
   });
 }
 
-function jsonSpan(span: Span): object {
+function jsonSpan(span: FinishedSpan): object {
   const ctx = span.context();
   let kind = SPAN_KIND_INTERNAL;
   let failed = false;
@@ -141,7 +141,7 @@ function jsonSpan(span: Span): object {
 }
 
 /** The request as a plain object (what `encodeOtlpJson` serialises). */
-export function otlpJsonRequest(spans: readonly Span[], process: OtlpProcess): object {
+function otlpJsonRequest(spans: readonly FinishedSpan[], process: OtlpProcess): object {
   const resource = resourceAttributes(process).map(([key, value]) => keyValue(key, value)!);
   return {
     resourceSpans: [{
@@ -151,6 +151,6 @@ export function otlpJsonRequest(spans: readonly Span[], process: OtlpProcess): o
   };
 }
 
-export function encodeOtlpJson(spans: readonly Span[], process: OtlpProcess): string {
+export function encodeOtlpJson(spans: readonly FinishedSpan[], process: OtlpProcess): string {
   return JSON.stringify(otlpJsonRequest(spans, process));
 }

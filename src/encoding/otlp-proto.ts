@@ -1,6 +1,6 @@
 // Finished spans → an OTLP `ExportTraceServiceRequest` in protobuf (opentelemetry-proto v1,
 // collector/trace/v1/trace_service.proto). Field numbers are written next to each call.
-import type { Span } from '../tracer/span.js';
+import type { FinishedSpan } from '../tracer/finished-span.js';
 import { ProtoWriter } from './otlp-proto-writer.js';
 import {
   SCOPE_NAME, SCOPE_VERSION, SPAN_KIND_INTERNAL, STATUS_ERROR, TAG_ATTRIBUTE, TAG_ERROR, VALUE_ARRAY, VALUE_BOOL,
@@ -64,7 +64,7 @@ function writeKeyValue(w: ProtoWriter, field: number, key: string, value: unknow
 }
 
 /** Span.Event: time_unix_nano = 1, name = 2, attributes = 3. */
-function writeEvents(w: ProtoWriter, span: Span): void {
+function writeEvents(w: ProtoWriter, span: FinishedSpan): void {
   for (const log of span.logs!) {
     const event = w.begin(11, 2);
     splitMs(log.timestamp, time);
@@ -83,7 +83,7 @@ function writeEvents(w: ProtoWriter, span: Span): void {
 }
 
 /** Span.Link: trace_id = 1, span_id = 2, trace_state = 3, attributes = 4, flags = 6. */
-function writeLinks(w: ProtoWriter, span: Span): void {
+function writeLinks(w: ProtoWriter, span: FinishedSpan): void {
   for (const ref of linkedReferences(span)) {
     const ctx = ref.context;
     const link = w.begin(13, 1);
@@ -97,7 +97,7 @@ function writeLinks(w: ProtoWriter, span: Span): void {
   }
 }
 
-function writeSpan(w: ProtoWriter, span: Span): void {
+function writeSpan(w: ProtoWriter, span: FinishedSpan): void {
   const ctx = span.context();
   const spanStart = w.begin(2, 2); // ScopeSpans.spans
   const t = ctx.traceWords;
@@ -171,7 +171,7 @@ export class OtlpProtoEncoder {
   }
 
   /** One `ExportTraceServiceRequest` holding every span of the batch. */
-  encode(spans: readonly Span[]): Uint8Array {
+  encode(spans: readonly FinishedSpan[]): Uint8Array {
     const w = this.writer;
     w.reset();
     const resourceSpans = w.begin(1, 3);
@@ -185,8 +185,4 @@ export class OtlpProtoEncoder {
     w.shrink(RETAINED_BUFFER, INITIAL_BUFFER);
     return bytes;
   }
-}
-
-export function encodeOtlpProto(spans: readonly Span[], process: OtlpProcess): Uint8Array {
-  return new OtlpProtoEncoder(process).encode(spans);
 }

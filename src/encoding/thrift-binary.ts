@@ -1,7 +1,6 @@
 // Thrift binary protocol primitives (big-endian). Each writes at `off` into a buffer the caller
 // has already reserved room in, and returns the offset after what it wrote.
 
-export const BINARY_STOP = 0;
 export const BINARY_BOOL = 2;
 export const BINARY_DOUBLE = 4;
 export const BINARY_I32 = 8;

@@ -19,7 +19,7 @@ export function fieldHeader(delta: number, type: number): number {
 }
 
 /** Unsigned 32-bit varint. */
-export function writeVarint32(buf: Buffer, off: number, value: number): number {
+function writeVarint32(buf: Buffer, off: number, value: number): number {
   let v = value >>> 0;
   while (v > 0x7f) {
     buf[off++] = (v & 0x7f) | 0x80;

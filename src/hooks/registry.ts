@@ -124,6 +124,36 @@ function versionAt(basedir: string): string | null {
   return version;
 }
 
+/** The directories of the copies of `name` the app resolves (from its entry file, then the working directory). */
+function visibleCopies(name: string): string[] {
+  const marker = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`;
+  const dirs = new Set<string>();
+  for (const appRequire of appRequires()) {
+    let main: string;
+    try {
+      main = appRequire.resolve(name);
+    } catch {
+      continue; // not visible from this base
+    }
+    const at = main.lastIndexOf(marker);
+    if (at !== -1) dirs.add(main.slice(0, at + marker.length - 1));
+  }
+  return [...dirs];
+}
+
+/**
+ * Whether ESM imports of `name` need the import hook: when a copy the app resolves has a version
+ * some entry wants (or one whose version cannot be read). Import-in-the-middle re-exports every
+ * module it is told about through a generated wrapper: Express 5 apps need not pay for the
+ * Express 4 hook. CommonJS loads are always hooked (that costs nothing until the package loads).
+ */
+function importHookWanted(name: string, entries: readonly ModuleHookEntry[]): boolean {
+  return visibleCopies(name).some((dir) => {
+    const version = versionAt(dir);
+    return version === null || entries.some((entry) => entry.name === name && satisfies(version, entry.versions));
+  });
+}
+
 /** `lib/x.js` for an entry's file, whichever of the two accepted forms it was given in. */
 function fileOf(entry: ModuleHookEntry): string | undefined {
   if (entry.file === undefined) return undefined;
@@ -191,8 +221,9 @@ export function hookModules(entries: readonly ModuleHookEntry[], onFault: (error
     onLoad(exports, name, basedir);
     return exports;
   });
-  const importHook = ensureImportLoader(names)
-    ? new iitm.Hook(names, { internals: withFiles }, (namespace, name, basedir) => {
+  const importNames = names.filter((name) => importHookWanted(name, hooked));
+  const importHook = importNames.length > 0 && ensureImportLoader(importNames)
+    ? new iitm.Hook(importNames, { internals: withFiles }, (namespace, name, basedir) => {
       onLoad(namespace, name, basedir ?? undefined);
     })
     : null;

@@ -57,7 +57,7 @@ function namesHost(header: string, end: number, hostname: string): boolean {
 }
 
 /** Method, URL and peer of a request, read from the request itself (the same on every Node). */
-export function targetOf(req: Request): ClientTarget {
+function targetOf(req: Request): ClientTarget {
   const hostname = req.host;
   const defaultPort = (req.agent as { defaultPort?: number } | undefined)?.defaultPort ??
     (req.protocol === 'https:' ? 443 : 80);

@@ -115,8 +115,12 @@ export function defineIntegration(definition: IntegrationDefinition): Integratio
           if (typeof restore === 'function') state.undo.push(restore);
         }
       } catch (error) {
-        undoAll(state);
         enabled = null;
+        try {
+          undoAll(state);
+        } catch (undoError) {
+          context.fault(name, undoError); // the setup's own error is reported by the caller
+        }
         throw error;
       }
       return true;

@@ -26,6 +26,15 @@ export class TraceHeaders {
 
 const UBERCTX = 'uberctx-';
 
+/**
+ * Every trace header `TraceHeaders` reads, but the `uberctx-*` family (found only by listing all
+ * headers): what a server that can ask for one header at a time must ask for.
+ */
+export const TRACE_HEADER_NAMES: readonly string[] = Object.freeze([
+  'traceparent', 'tracestate', 'baggage', 'uber-trace-id', 'jaeger-debug-id', 'jaeger-baggage',
+  'b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-parentspanid', 'x-b3-sampled', 'x-b3-flags',
+]);
+
 function single(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];

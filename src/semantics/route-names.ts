@@ -34,7 +34,7 @@ export function setServerRoute(span: Span, method: string, route: string, compon
 }
 
 /** The route template a Koa router (@koa/router, koa-router) left on the context, if any. */
-export function koaRoute(context: object): string | undefined {
+function koaRoute(context: object): string | undefined {
   const route = (context as { _matchedRoute?: unknown })._matchedRoute;
   if (typeof route === 'string') return route;
   return route instanceof RegExp ? String(route) : undefined;

@@ -16,9 +16,9 @@ import type { UrlMatcher } from './url-matchers.js';
  * and CommonJS builds. `null` means "seen and deliberately not traced" (an ignored path), so an
  * explicit middleware behind the automatic instrumentation does not start a second span.
  */
-export const SERVER_SPAN: unique symbol = Symbol.for('opentracing-async-instrumentation.serverSpan');
+const SERVER_SPAN: unique symbol = Symbol.for('opentracing-async-instrumentation.serverSpan');
 
-export interface TracedRequest {
+interface TracedRequest {
   [SERVER_SPAN]?: Span | null;
 }
 
@@ -55,7 +55,7 @@ export interface ServerRequestFields {
  * Where to read a Node request's trace headers: its `rawHeaders` (Node builds `req.headers` only
  * when someone reads it, which a traced request then need not pay for), else `headers`.
  */
-export function headerSource(request: { rawHeaders?: unknown; headers: object }): object | readonly string[] {
+function headerSource(request: { rawHeaders?: unknown; headers: object }): object | readonly string[] {
   return Array.isArray(request.rawHeaders) ? request.rawHeaders as readonly string[] : request.headers;
 }
 

@@ -2,16 +2,14 @@
 // its span with `beforeRequest`, run the handler with `tracer.withSpan(span, ...)`, and finish
 // with `afterResponse(span, statusCode)`.
 import { initTracer } from '../config/init.js';
+import { TRACE_HEADER_NAMES } from '../propagation/carrier.js';
 import { globalTracer } from '../tracer/global.js';
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
 import { finishServerSpan, startServerSpan } from '../semantics/server-span.js';
 
 /** The headers every supported trace format reads (W3C, Jaeger, B3), for `headers()`' default. */
-export const TRACE_HEADER_NAMES: readonly string[] = Object.freeze([
-  'traceparent', 'tracestate', 'baggage', 'uber-trace-id', 'jaeger-debug-id', 'jaeger-baggage',
-  'b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-parentspanid', 'x-b3-sampled', 'x-b3-flags',
-]);
+export { TRACE_HEADER_NAMES };
 
 /**
  * One incoming request of any server, as `beforeRequest` needs it (the seed's

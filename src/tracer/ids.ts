@@ -15,18 +15,6 @@ export function randomWord(): number {
   return pool[next++]!;
 }
 
-/** Fills `out[0..1]` with a random non-zero 64-bit id. */
-export function randomId64(out: Int32Array | number[], offset = 0): void {
-  let hi = randomWord();
-  let lo = randomWord();
-  while ((hi | lo) === 0) {
-    hi = randomWord();
-    lo = randomWord();
-  }
-  out[offset] = hi;
-  out[offset + 1] = lo;
-}
-
 const HEX = '0123456789abcdef';
 // Two digits per byte: a word is four concatenations, and the string V8 then flattens (when it is
 // checked as a header value or written) has four parts instead of eight.
@@ -35,24 +23,4 @@ const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => HEX
 export function wordToHex(word: number): string {
   const u = word >>> 0;
   return BYTE_HEX[u >>> 24]! + BYTE_HEX[(u >>> 16) & 255]! + BYTE_HEX[(u >>> 8) & 255]! + BYTE_HEX[u & 255]!;
-}
-
-const HEX_RE = /^[0-9a-fA-F]+$/;
-
-/**
- * Parses up to `words * 8` hex digits (shorter input is left-padded with zeros, as Jaeger allows)
- * into int32 words, most significant first. Returns null for non-hex, too long or empty input.
- */
-export function parseHexWords(hex: string, words: number): number[] | null {
-  const max = words * 8;
-  if (hex.length === 0 || hex.length > max || !HEX_RE.test(hex)) return null;
-  const padded = hex.length === max ? hex : '0'.repeat(max - hex.length) + hex;
-  const out = new Array<number>(words);
-  for (let i = 0; i < words; i++) out[i] = parseInt(padded.slice(i * 8, i * 8 + 8), 16) | 0;
-  return out;
-}
-
-export function isZero(words: readonly number[]): boolean {
-  for (const w of words) if (w !== 0) return false;
-  return true;
 }

@@ -6,12 +6,12 @@ import type { EncodedBatch } from '../../../src/encoding/jaeger-batch.js';
 import { ThriftSink } from '../../../src/encoding/thrift-sink.js';
 import { writeBinarySpan } from '../../../src/encoding/jaeger-binary.js';
 import { writeCompactSpan } from '../../../src/encoding/jaeger-compact.js';
-import type { Span } from '../../../src/tracer/span.js';
-import { ascii, fixedSpan, hex } from './jaeger-span-fixture.js';
+import type { FinishedSpan } from '../../../src/tracer/finished-span.js';
+import { ascii, fixedSpan, hex } from './span-records.js';
 
 const whole = (batch: EncodedBatch): Buffer => Buffer.concat(batch.parts);
 
-function spanBytes(write: (sink: ThriftSink, span: Span) => void, span: Span): string {
+function spanBytes(write: (sink: ThriftSink, span: FinishedSpan) => void, span: FinishedSpan): string {
   const sink = new ThriftSink(64);
   write(sink, span);
   return hex(sink.buf.subarray(0, sink.off));
@@ -104,7 +104,7 @@ describe('packSpans', () => {
   });
 
   test('a span the encoder fails on is counted as failed, never thrown; the others go out', () => {
-    const broken = { context() { throw new Error('not a span'); } } as unknown as Span;
+    const broken = { context() { throw new Error('not a span'); } } as unknown as FinishedSpan;
     const { batches, failed } = packSpans(format, [spans[0]!, broken, spans[1]!], 65_000);
     assert.equal(failed, 1);
     assert.equal(hex(batches[0]!.parts[1]!), spanBytes(writeCompactSpan, spans[0]!) + spanBytes(writeCompactSpan, spans[1]!));

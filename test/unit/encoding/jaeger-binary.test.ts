@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { ThriftSink } from '../../../src/encoding/thrift-sink.js';
 import { encodeBinaryProcess, writeBinarySpan } from '../../../src/encoding/jaeger-binary.js';
 import { writeString } from '../../../src/encoding/thrift-binary.js';
-import type { Span } from '../../../src/tracer/span.js';
-import { ascii, contextOf, fixedSpan, hex } from './jaeger-span-fixture.js';
+import type { FinishedSpan } from '../../../src/tracer/finished-span.js';
+import { ascii, contextOf, fixedSpan, hex } from './span-records.js';
 
-function encode(span: Span): string {
+function encode(span: FinishedSpan): string {
   const sink = new ThriftSink(16);
   writeBinarySpan(sink, span);
   return hex(sink.buf.subarray(0, sink.off));

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { ThriftSink } from '../../../src/encoding/thrift-sink.js';
 import { writeCompactSpan, encodeCompactProcess } from '../../../src/encoding/jaeger-compact.js';
 import { writeString, writeVarint64, writeZigzag64, listHeaderLength, writeListHeader } from '../../../src/encoding/thrift-compact.js';
-import type { Span } from '../../../src/tracer/span.js';
-import { ascii, contextOf, fixedSpan, hex } from './jaeger-span-fixture.js';
+import type { FinishedSpan } from '../../../src/tracer/finished-span.js';
+import { ascii, contextOf, fixedSpan, hex } from './span-records.js';
 
-function encode(span: Span): string {
+function encode(span: FinishedSpan): string {
   const sink = new ThriftSink(16);
   writeCompactSpan(sink, span);
   return hex(sink.buf.subarray(0, sink.off));

@@ -1,42 +1,35 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTracer } from '../../../src/config/init.js';
-import type { TracingConfig } from '../../../src/config/options.js';
-import { InMemoryReporter } from '../../../src/reporting/memory.js';
 import { OtlpProtoEncoder } from '../../../src/encoding/otlp-proto.js';
 import { encodeOtlpJson } from '../../../src/encoding/otlp-json.js';
-import type { Span } from '../../../src/tracer/span.js';
+import type { FinishedSpan } from '../../../src/tracer/finished-span.js';
 import { decodeTraceRequest } from '../../peers/otlp-schema.js';
 import type { DecodedSpan } from '../../peers/otlp-schema.js';
+import { fixedSpan } from './span-records.js';
 
 const PROCESS = { serviceName: 'edge', processTags: {} };
 
-function finished(build: (tracer: ReturnType<typeof initTracer>) => void, config: TracingConfig = {}): Span[] {
-  const reporter = new InMemoryReporter();
-  build(initTracer({ serviceName: 'edge', global: false, ...config }, { reporter }));
-  return [...reporter.finishedSpans()];
-}
-
-function protoSpans(spans: readonly Span[]): DecodedSpan[] {
+function protoSpans(spans: readonly FinishedSpan[]): DecodedSpan[] {
   return decodeTraceRequest(new OtlpProtoEncoder(PROCESS).encode(spans)).resourceSpans[0]!.scopeSpans[0]!.spans;
 }
 
-function jsonSpans(spans: readonly Span[]): { kind: number; attributes: { key: string; value: Record<string, unknown> }[]; events?: { attributes: { key: string; value: Record<string, unknown> }[] }[] }[] {
+function jsonSpans(spans: readonly FinishedSpan[]): { kind: number; attributes: { key: string; value: Record<string, unknown> }[]; events?: { attributes: { key: string; value: Record<string, unknown> }[] }[] }[] {
   return (JSON.parse(encodeOtlpJson(spans, PROCESS)) as { resourceSpans: { scopeSpans: { spans: ReturnType<typeof jsonSpans> }[] }[] }).resourceSpans[0]!.scopeSpans[0]!.spans;
 }
 
 describe('OTLP encoders: awkward values', () => {
   const circular: Record<string, unknown> = { name: 'loop' };
   circular['self'] = circular;
-  const spans = finished((tracer) => {
-    const span = tracer.startSpan('values');
-    span.addTags({
+  const error = new TypeError('bad input');
+  // As `span.recordError(error)` leaves it.
+  const spans = [fixedSpan({
+    name: 'values',
+    tags: {
       nothing: null, missing: undefined, huge: 123n, hugeNegative: -(2n ** 63n), tooHuge: 2n ** 64n,
-      object: { a: 1 }, circular, nan: NaN, infinity: -Infinity, fn: () => 1, nested: [[1, 2], 'x'], list: ['a', 1, true],
-    });
-    span.recordError(new TypeError('bad input'));
-    span.finish();
-  });
+      object: { a: 1 }, circular, nan: NaN, infinity: -Infinity, fn: () => 1, nested: [[1, 2], 'x'], list: ['a', 1, true], error: true,
+    },
+    logs: [{ timestamp: 2, fields: { event: 'error', 'error.object': error, 'error.kind': error.name, message: error.message, stack: error.stack } }],
+  })];
 
   test('null and undefined tags are left out; bigints in int64 range are ints, others strings', () => {
     const attributes = Object.fromEntries((protoSpans(spans)[0]!.attributes ?? []).map(({ key, value }) => [key, value]));
@@ -73,9 +66,7 @@ describe('OTLP encoders: awkward values', () => {
 });
 
 describe('OTLP encoders: span kind', () => {
-  const spans = finished((tracer) => {
-    for (const kind of ['constructor', 'toString', '__proto__', 'consumer']) tracer.startSpan(kind, { tags: { 'span.kind': kind } }).finish();
-  });
+  const spans = ['constructor', 'toString', '__proto__', 'consumer'].map((kind) => fixedSpan({ name: kind, tags: { 'span.kind': kind } }));
 
   test('a span.kind naming an Object.prototype member stays an attribute, in both encodings', () => {
     const proto = protoSpans(spans);
@@ -94,9 +85,7 @@ describe('OTLP encoders: span kind', () => {
 describe('OTLP protobuf: sizes', () => {
   test('long and non-ASCII values near the tag limit, in a batch over 2 MB', () => {
     const value = 'é☃'.repeat(2048); // 4096 characters, 10 240 UTF-8 bytes
-    const spans = finished((tracer) => {
-      for (let i = 0; i < 240; i++) tracer.startSpan(`op-${i}`, { tags: { a: value, b: `${value}!`.slice(1) } }).finish();
-    });
+    const spans = Array.from({ length: 240 }, (_, i) => fixedSpan({ name: `op-${i}`, tags: { a: value, b: `${value}!`.slice(1) } }));
     const bytes = new OtlpProtoEncoder(PROCESS).encode(spans);
     assert.ok(bytes.length > 4 * 1024 * 1024, `${bytes.length} bytes`);
     const decoded = protoSpans(spans);
@@ -108,8 +97,8 @@ describe('OTLP protobuf: sizes', () => {
 
   test('the encoder is reusable: a small batch after a large one is independent', () => {
     const encoder = new OtlpProtoEncoder(PROCESS);
-    const big = finished((tracer) => { for (let i = 0; i < 3000; i++) tracer.startSpan('big').finish(); });
-    const small = finished((tracer) => tracer.startSpan('small').finish());
+    const big = Array.from({ length: 3000 }, () => fixedSpan({ name: 'big' }));
+    const small = [fixedSpan({ name: 'small' })];
     const first = encoder.encode(big);
     const second = encoder.encode(small);
     assert.equal(decodeTraceRequest(first).resourceSpans[0]!.scopeSpans[0]!.spans.length, 3000);

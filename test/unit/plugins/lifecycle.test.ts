@@ -119,4 +119,25 @@ describe('defineIntegration', () => {
     assert.equal(context.faults.length, 1);
     integration.disable();
   });
+
+  test('a setup that fails half-way is undone and rethrown (the installer reports it)', () => {
+    const target = { method: (): string => 'original' };
+    const integration = defineIntegration({
+      name: 'test-half',
+      setup: () => ({
+        channels: [{ channel: 'test.lifecycle.half', handler: () => {} }],
+        patches: [
+          () => {
+            target.method = () => 'patched';
+            return () => { target.method = () => 'original'; };
+          },
+          () => { throw new Error('cannot patch'); },
+        ],
+      }),
+    });
+    assert.throws(() => integration.enable(testContext()), /cannot patch/);
+    assert.equal(target.method(), 'original');
+    assert.equal(diagnosticsChannel.channel('test.lifecycle.half').hasSubscribers, false);
+    assert.doesNotThrow(() => integration.disable());
+  });
 });

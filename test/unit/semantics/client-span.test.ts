@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestTracer } from '../../../src/testing/index.js';
-import { finishClientSpan, startClientSpan, traceHeaders } from '../../../src/semantics/client-span.js';
+import { finishClientSpan, isErrorStatus, startClientSpan, traceHeaders } from '../../../src/semantics/client-span.js';
 import { unbracket } from '../../../src/semantics/peer.js';
 import { isIgnoredUrl } from '../../../src/semantics/url-matchers.js';
 
@@ -87,6 +87,12 @@ describe('client spans', () => {
     assert.equal(isIgnoredUrl(matchers, 'http://b/x/metrics', '/x/metrics'), true);
     assert.equal(isIgnoredUrl(matchers, 'http://b/x/metrics', '/x/metrics'), true);
     assert.equal(isIgnoredUrl(matchers, 'http://b/orders', '/orders'), false);
+  });
+
+  test('isErrorStatus: 5xx always, 4xx only when asked', () => {
+    assert.deepEqual([499, 500, 404].map((code) => isErrorStatus(code, false)), [false, true, false]);
+    assert.equal(isErrorStatus(404, true), true);
+    assert.equal(isErrorStatus(399, true), false);
   });
 
   test('unbracket', () => {

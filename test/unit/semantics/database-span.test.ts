@@ -2,8 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestTracer } from '../../../src/testing/index.js';
 import {
-  MAX_STATEMENT_SCAN, finishDatabaseSpan, rowCountOf, startDatabaseSpan,
+  MAX_STATEMENT_SCAN, finishDatabaseSpan, recordDatabaseError, rowCountOf, startDatabaseSpan, statementTag, tagDatabaseSpan,
 } from '../../../src/semantics/database-span.js';
+import { startClientSpanNamed } from '../../../src/semantics/client-span.js';
 import type { DatabaseCall } from '../../../src/semantics/database-span.js';
 
 const { tracer, finishedSpans, reset } = createTestTracer();
@@ -85,5 +86,22 @@ describe('database spans', () => {
     finishDatabaseSpan(span, { rowCount: 1 });
     assert.equal(called, false);
     assert.equal(span.isRecording, false);
+  });
+
+  test('the parts on their own: tags on a span started elsewhere, an error recorded mid-call, the statement', () => {
+    reset();
+    const span = startClientSpanNamed(tracer, 'GET', 'ioredis');
+    tagDatabaseSpan(span, { operation: 'GET', component: 'ioredis', dbType: 'redis', database: 0, statement: 'GET key', hostname: 'cache', port: 6379 });
+    recordDatabaseError(span, 'not an Error');
+    recordDatabaseError(span, Object.assign(new Error('READONLY'), { code: 'READONLY' }));
+    span.finish();
+    const [record] = finishedSpans();
+    assert.equal(record!.tags['db.instance'], 0);
+    assert.equal(record!.tags['db.type'], 'redis');
+    assert.equal(record!.tags['db.error.code'], 'READONLY');
+    assert.equal(record!.tags['error'], true);
+    assert.deepEqual(record!.logs.map((log) => log.fields['message']), ['not an Error', 'READONLY']);
+    assert.equal(statementTag('SELECT 1'), 'SELECT 1');
+    assert.equal(statementTag("SELECT 'x'", (sql) => sql.replace(/'[^']*'/g, '?')), 'SELECT ?');
   });
 });
