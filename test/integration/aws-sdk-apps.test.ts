@@ -81,3 +81,23 @@ test('ESM app: an SDK imported before installAllPatches (static import) and one 
   `, ['--input-type=module']);
   assert.deepEqual(spanNames(result), ['DynamoDB.ListTables', 'DynamoDB.ListTables', 'SQS.CreateQueue']);
 });
+
+test('no code change: an ESM app preloaded with the register entry gets AWS spans (console exporter)', async () => {
+  const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'opentracing-async-instrumentation/register', '--input-type=module', '-e', `
+      import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+      const client = new DynamoDBClient({ endpoint: process.env.DYNAMO, region: 'us-east-1', credentials: { accessKeyId: 'AKIDAPP', secretAccessKey: 'secret' } });
+      await client.send(new ListTablesCommand({}));
+      client.destroy();
+    `], {
+      cwd: root,
+      env: { ...process.env, DYNAMO: dynamo.endpoint, OTEL_SERVICE_NAME: 'preloaded', OTEL_TRACES_EXPORTER: 'console', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /DynamoDB\.ListTables/);
+});
