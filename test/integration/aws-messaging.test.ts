@@ -177,4 +177,34 @@ describe('sqs-consumer', () => {
     }
     assert.equal(sqsServer.queues.get('orders')!.length, 0, 'both deleted');
   });
+
+  test('handleMessageBatch: one span for the batch, following from each message\'s producer span', async () => {
+    reset();
+    await drain();
+    await tracer.startActiveSpan('first', () => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'one' })));
+    await tracer.startActiveSpan('second', () => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'two' })));
+    const sends = finishedSpans().filter((s) => s.operationName === 'SQS.SendMessage');
+    const consumer = Consumer.create({
+      queueUrl,
+      sqs,
+      batchSize: 2,
+      waitTimeSeconds: 0,
+      pollingWaitTimeMs: 20,
+      handleMessageBatch: async (messages) => {
+        tracer.startSpan('handle-batch').finish();
+        return messages;
+      },
+    });
+    consumer.start();
+    const [batch] = await waitFor(() => finishedSpans().filter((s) => s.operationName === 'SQS.process'), 1);
+    consumer.stop();
+    assert.ok(batch !== undefined);
+    assert.equal(batch.tags['aws.sqs.batch_size'], 2);
+    assert.deepEqual(batch.references.map((r) => r.spanId).sort(), sends.map((s) => s.spanId).sort());
+    assert.ok(batch.references.every((r) => r.type === 'follows_from'));
+    const children = childrenOf(finishedSpans(), batch);
+    assert.deepEqual(children.map((s) => s.operationName).sort(), ['SQS.DeleteMessageBatch', 'handle-batch']);
+    assert.equal(children.find((s) => s.operationName === 'SQS.DeleteMessageBatch')!.tags.error, undefined);
+    assert.equal(sqsServer.queues.get('orders')!.length, 0, 'both deleted');
+  });
 });

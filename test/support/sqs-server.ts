@@ -107,6 +107,11 @@ export async function startSqsServer(): Promise<SqsServer> {
       if (index >= 0) queue.splice(index, 1);
       return {};
     },
+    DeleteMessageBatch(input) {
+      const entries = (input.Entries ?? []) as { Id?: unknown; ReceiptHandle?: unknown }[];
+      for (const entry of entries) operations.DeleteMessage!({ QueueUrl: input.QueueUrl, ReceiptHandle: entry.ReceiptHandle });
+      return { Successful: entries.map((entry) => ({ Id: entry.Id })), Failed: [] };
+    },
     ChangeMessageVisibility(input) {
       const message = (queues.get(queueName(input.QueueUrl)) ?? []).find((m) => m.ReceiptHandle === input.ReceiptHandle);
       if (message !== undefined && input.VisibilityTimeout === 0) message.inFlight = false;
