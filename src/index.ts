@@ -11,5 +11,6 @@ export type {
 } from './config/options.js';
 export { VERSION } from './version.js';
 export { installAllPatches, uninstallAllPatches, clientHooks } from './plugins/install.js';
+export { sqsMessageContext } from './plugins/aws/message-context.js';
 export type { InstrumentationOptions, UrlMatcher } from './plugins/integration.js';
 export * from './jaeger-client/index.js';

@@ -68,3 +68,12 @@ export const HOOK_MYSQL_POOL_CONNECT = 'opentracing-async-instrumentation:mysql:
 /** mariadb (3.x, promise API): TracingChannels with mysql2's payload (mariadb publishes none). */
 export const HOOK_MARIADB_QUERY = 'opentracing-async-instrumentation:mariadb:query';
 export const HOOK_MARIADB_CONNECT = 'opentracing-async-instrumentation:mariadb:connect';
+
+/**
+ * Ours: one AWS SDK v3 call (`client.send(command)`), published by the hook on the shared smithy
+ * `Client.prototype.send`: `start` (bound stores run the call), `error`, `asyncEnd`.
+ */
+export const HOOK_AWS_SDK_SEND = 'opentracing-async-instrumentation:aws-sdk.send';
+
+/** Ours: one message handled by an `sqs-consumer` Consumer: `start`, `error`, `asyncEnd`. */
+export const HOOK_SQS_CONSUMER_PROCESS = 'opentracing-async-instrumentation:sqs-consumer.process';

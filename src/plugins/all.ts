@@ -11,6 +11,8 @@ import { fastifyIntegration } from './fastify.js';
 import { mysql2Integration } from './mysql2.js';
 import { mysqlIntegration } from './mysql.js';
 import { mariadbIntegration } from './mariadb.js';
+import { awsSdkIntegration } from './aws-sdk.js';
+import { sqsConsumerIntegration } from './sqs-consumer.js';
 
 export const integrations: readonly Integration[] = [
   httpClientIntegration,
@@ -23,4 +25,6 @@ export const integrations: readonly Integration[] = [
   mysql2Integration,
   mysqlIntegration,
   mariadbIntegration,
+  awsSdkIntegration,
+  sqsConsumerIntegration,
 ];

@@ -41,6 +41,7 @@ function createContext(options: InstrumentationOptions): IntegrationContext {
   }
   if (options.errorOn4xx !== undefined && typeof options.errorOn4xx !== 'boolean') throw new TypeError('errorOn4xx must be a boolean');
   if (options.recordSqlValues !== undefined && typeof options.recordSqlValues !== 'boolean') throw new TypeError('recordSqlValues must be a boolean');
+  if (options.recordS3Keys !== undefined && typeof options.recordS3Keys !== 'boolean') throw new TypeError('recordS3Keys must be a boolean');
   const context: IntegrationContext = {
     options: Object.freeze({
       ignoreUrls: checkUrlMatchers('ignoreUrls', options.ignoreUrls),
@@ -48,6 +49,7 @@ function createContext(options: InstrumentationOptions): IntegrationContext {
       errorOn4xx: options.errorOn4xx === true,
       callerNameHeaders: checkHeaderNames('callerNameHeaders', options.callerNameHeaders),
       recordSqlValues: options.recordSqlValues === true,
+      recordS3Keys: options.recordS3Keys === true,
     }),
     tracer(): Tracer | null {
       const tracer = explicit ?? globalTracer();

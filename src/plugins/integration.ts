@@ -24,6 +24,8 @@ export interface InstrumentationOptions {
    * sanitised and values are never recorded). Turn on only where values hold no personal data.
    */
   recordSqlValues?: boolean;
+  /** Record S3 object keys on AWS SDK spans (`aws.s3.key`; default false: keys often hold user data). */
+  recordS3Keys?: boolean;
 }
 
 /** What every integration gets: options with defaults filled in, and the tracer to use now. */

@@ -22,6 +22,7 @@ export function integrationContext(tracer: Tracer | null, options: ContextOption
       errorOn4xx: options.errorOn4xx ?? false,
       callerNameHeaders: options.callerNameHeaders ?? [],
       recordSqlValues: options.recordSqlValues ?? false,
+      recordS3Keys: false,
     },
     tracer: () => tracer,
     fault: (integration, error) => {

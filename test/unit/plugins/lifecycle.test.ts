@@ -12,7 +12,7 @@ const { tracer, finishedSpans, reset } = createTestTracer();
 function testContext(): IntegrationContext & { faults: { integration: string; error: unknown }[] } {
   const faults: { integration: string; error: unknown }[] = [];
   return {
-    options: { ignoreUrls: [], ignorePaths: [], errorOn4xx: false, callerNameHeaders: [], recordSqlValues: false },
+    options: { ignoreUrls: [], ignorePaths: [], errorOn4xx: false, callerNameHeaders: [], recordSqlValues: false, recordS3Keys: false },
     tracer: () => tracer,
     fault(integration, error) {
       faults.push({ integration, error });

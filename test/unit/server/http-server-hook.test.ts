@@ -13,7 +13,7 @@ const faults: unknown[] = [];
 
 before(() => {
   httpServerIntegration.enable({
-    options: { ignoreUrls: [], ignorePaths: [], errorOn4xx: false, callerNameHeaders: [], recordSqlValues: false },
+    options: { ignoreUrls: [], ignorePaths: [], errorOn4xx: false, callerNameHeaders: [], recordSqlValues: false, recordS3Keys: false },
     tracer: () => tracer,
     fault: (_name, error) => faults.push(error),
   });
