@@ -7,7 +7,7 @@ import { FORMAT_HTTP_HEADERS } from 'opentracing';
 import { SMITHY_CLIENT_PACKAGES, installedAwsClientPackages, patchAwsExports } from '../hooks/aws-sdk.js';
 import type { AwsSendMessage } from '../hooks/aws-sdk.js';
 import { HOOK_AWS_SDK_SEND } from '../hooks/channels.js';
-import { startClientSpanNamed } from '../semantics/client-span.js';
+import { hideChildUrlPaths, startClientSpanNamed } from '../semantics/client-span.js';
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
 import { askForTraceAttributes, injectTraceAttributes, isSendOperation, stripAdded, traceHeadersOfMessage } from './aws/message-attributes.js';
@@ -93,6 +93,8 @@ function startCall(context: IntegrationContext, tagOptions: AwsTagOptions, messa
     span.setTag('aws.operation', operation);
     if (region !== undefined) span.setTag('aws.region', region);
     serviceTagsOf(serviceId)?.(operation, input, tagOptions, (key, value) => span.setTag(key, value));
+    // The HTTP spans of an S3 call would show the object key in their URL's path.
+    if (serviceId === 'S3' && !tagOptions.s3Keys) hideChildUrlPaths(span);
   }
   let receive: ReceiveRequest | null = null;
   const receives = serviceId === 'SQS' && operation === 'ReceiveMessage';

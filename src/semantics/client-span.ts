@@ -1,5 +1,6 @@
 // What every client span shares (HTTP clients here; databases build on it in database-span.ts):
 // the span's shape, trace headers, and how it ends.
+import { spanStore } from '../tracer/active-context.js';
 import type { Span } from '../tracer/span.js';
 import type { Tracer } from '../tracer/tracer.js';
 import { tagPeerIp } from './peer.js';
@@ -36,18 +37,43 @@ export function startClientSpan(tracer: Tracer, component: string, target: Clien
   const span = parent === undefined
     ? tracer.startSpan(target.method)
     : tracer.startSpan(target.method, { childOf: parent, ignoreActiveSpan: true });
-  if (span.isRecording) tagClientSpan(span, component, target);
+  if (span.isRecording) tagClientSpan(span, component, target, parent);
   return span;
 }
 
-/** The OpenTracing HTTP client tags, on a span that records. */
-export function tagClientSpan(span: Span, component: string, target: ClientTarget): void {
+const pathsHidden = new WeakSet<Span>();
+let hidingPaths = false;
+
+/**
+ * HTTP client spans made under `span` record their URL without path or query: an S3 request's
+ * path holds the object key, which is recorded only when the user opts in.
+ */
+export function hideChildUrlPaths(span: Span): void {
+  hidingPaths = true;
+  pathsHidden.add(span);
+}
+
+/** `scheme://authority/REDACTED`: the URL with its path and query (and any userinfo) left out. */
+function withoutPath(url: string): string {
+  const authority = url.indexOf('//');
+  const pathStart = authority === -1 ? -1 : url.indexOf('/', authority + 2);
+  const origin = pathStart === -1 ? url : url.slice(0, pathStart);
+  return `${redactUrl(origin)}/REDACTED`;
+}
+
+/**
+ * The OpenTracing HTTP client tags, on a span that records; `parent` is the span it was started
+ * under (default: the active span).
+ */
+export function tagClientSpan(span: Span, component: string, target: ClientTarget, parent?: Span | null): void {
   span._appendTag('span.kind', 'client');
   span._appendTag('component', component);
   span._appendTag('http.method', target.method);
-  // Most URLs have neither userinfo nor a query: nothing to redact.
   const url = target.url;
-  span._appendTag('http.url', url.includes('?') || url.includes('@') ? redactUrl(url) : url);
+  const under = hidingPaths ? (parent === undefined ? spanStore.getStore() : parent) : null;
+  if (under != null && pathsHidden.has(under)) span._appendTag('http.url', withoutPath(url));
+  // Most URLs have neither userinfo nor a query: nothing to redact.
+  else span._appendTag('http.url', url.includes('?') || url.includes('@') ? redactUrl(url) : url);
   span._appendTag('peer.hostname', target.hostname);
   span._appendTag('peer.port', target.port);
   tagPeerIp(span, target.hostname, 'hostname');

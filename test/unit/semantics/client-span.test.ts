@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestTracer } from '../../../src/testing/index.js';
-import { finishClientSpan, isErrorStatus, startClientSpan, traceHeaders } from '../../../src/semantics/client-span.js';
+import { finishClientSpan, hideChildUrlPaths, isErrorStatus, startClientSpan, traceHeaders } from '../../../src/semantics/client-span.js';
 import { unbracket } from '../../../src/semantics/peer.js';
 import { isIgnoredUrl } from '../../../src/semantics/url-matchers.js';
 
@@ -98,5 +98,20 @@ describe('client spans', () => {
   test('unbracket', () => {
     assert.equal(unbracket('[::1]'), '::1');
     assert.equal(unbracket('example.com'), 'example.com');
+  });
+});
+
+describe('hideChildUrlPaths', () => {
+  test('client spans under a marked span keep only scheme and authority of their URL; others keep the path', () => {
+    const { tracer } = createTestTracer();
+    const target = { method: 'GET', url: 'http://user:pw@127.0.0.1:9000/bucket/user-42/invoice.pdf?x-id=GetObject', hostname: '127.0.0.1', port: 9000 };
+    const marked = tracer.startSpan('S3.GetObject');
+    hideChildUrlPaths(marked);
+    const explicit = startClientSpan(tracer, 'node-http', target, marked);
+    const active = tracer.withSpan(marked, () => startClientSpan(tracer, 'node-http', target));
+    for (const span of [explicit, active]) assert.equal(span.tags[span.tags.indexOf('http.url') + 1], 'http://127.0.0.1:9000/REDACTED');
+    const other = tracer.startSpan('other');
+    const plain = startClientSpan(tracer, 'node-http', target, other);
+    assert.match(String(plain.tags[plain.tags.indexOf('http.url') + 1]), /\/bucket\/user-42\/invoice\.pdf/);
   });
 });
