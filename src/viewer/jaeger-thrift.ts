@@ -13,25 +13,26 @@ const TAG_TYPES = ['string', 'float64', 'bool', 'int64', 'binary'] as const;
 function readTag(r: ThriftReader): KeyValue {
   let key = '';
   let vType = 0;
-  let value: KeyValue['value'] = '';
+  // Senders may fill every value field (jaeger-client writes zeros in the unused ones): vType picks.
+  const values: KeyValue['value'][] = ['', 0, false, 0, ''];
   r.structBegin();
   for (let type = r.fieldBegin(); type !== T_STOP; type = r.fieldBegin()) {
     const id = r.fieldId;
     if (id === 1 && type === T_STRING) key = r.string();
     else if (id === 2 && type === T_I32) vType = r.i32();
-    else if (id === 3 && type === T_STRING) value = r.string();
-    else if (id === 4 && type === T_DOUBLE) value = r.double();
-    else if (id === 5 && type === T_BOOL) value = r.bool();
+    else if (id === 3 && type === T_STRING) values[0] = r.string();
+    else if (id === 4 && type === T_DOUBLE) values[1] = r.double();
+    else if (id === 5 && type === T_BOOL) values[2] = r.bool();
     else if (id === 6 && type === T_I64) {
       r.i64();
-      value = i64Value(r);
-    } else if (id === 7 && type === T_STRING) value = r.binary().toString('base64');
+      values[3] = i64Value(r);
+    } else if (id === 7 && type === T_STRING) values[4] = r.binary().toString('base64');
     else r.skip(type);
   }
   r.structEnd();
   const tagType = TAG_TYPES[vType];
   if (tagType === undefined) throw new MalformedInput(`unknown tag type ${vType}`);
-  return { key, type: tagType, value };
+  return { key, type: tagType, value: values[vType]! };
 }
 
 function readList<T>(r: ThriftReader, type: number, item: (r: ThriftReader) => T): T[] {

@@ -51,9 +51,9 @@ function options(values: readonly string[], selected: string, empty: string): st
 
 function scatter(summaries: readonly TraceSummary[]): string {
   if (summaries.length === 0) return '';
-  const width = 900;
+  const width = 1200;
   const height = 150;
-  const pad = { left: 60, right: 12, top: 10, bottom: 22 };
+  const pad = { left: 64, right: 14, top: 14, bottom: 24 };
   const t0 = Math.min(...summaries.map((s) => s.start));
   const t1 = Math.max(...summaries.map((s) => s.start));
   const dMax = Math.max(...summaries.map((s) => s.duration), 1);

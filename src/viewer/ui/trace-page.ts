@@ -33,10 +33,12 @@ export function traceBody(trace: StoredTrace, json: JaegerTrace): string {
     const color = colors.get(span.process.serviceName)!;
     const onPath = layout.criticalSpans.has(span.spanID);
     const toggle = childCount > 0 ? `<button class="tog" tabindex="-1" aria-label="collapse">▾</button>` : '<span class="tog"></span>';
-    const labelSide = left + width > 80 ? `right:${pct(100 - left)}%` : `left:${pct(left + width)}%`;
+    // After the bar when there is room, else inside its right end (light text on the bar).
+    const labelSide = left + width <= 82 ? `left:${pct(left + width)}%` : `right:${pct(Math.max(0, 100 - left - width))}%`;
+    const labelClass = left + width <= 82 ? 'dur' : 'dur in';
     rows[i] = `<div class="row${error ? ' error' : ''}${onPath ? ' critical' : ''}" role="treeitem" aria-level="${depth + 1}"${childCount > 0 ? ' aria-expanded="true"' : ''} tabindex="${i === 0 ? 0 : -1}" id="s-${span.spanID}" data-i="${i}" data-d="${depth}" data-p="${parentRow}" data-process="${processIds.get(span.spanID) ?? ''}">` +
       `<div class="name" style="padding-left:${4 + Math.min(depth, 40) * 14}px">${toggle}<span class="chip" style="--c:${color}"></span><span class="svc">${esc(span.process.serviceName)}</span> <span class="op">${esc(span.operationName)}</span>${error ? ' <span class="mark" title="error">!</span>' : ''}</div>` +
-      `<div class="lane"><div class="bar" style="left:${pct(left)}%;width:max(${pct(width)}%,1px);--c:${color}"></div>${bySpan.get(span.spanID)?.join('') ?? ''}<span class="dur" style="${labelSide}">${formatDuration(span.duration)}</span></div></div>`;
+      `<div class="lane"><div class="bar" style="left:${pct(left)}%;width:max(${pct(width)}%,1px);--c:${color}"></div>${bySpan.get(span.spanID)?.join('') ?? ''}<span class="${labelClass}" style="${labelSide}">${formatDuration(span.duration)}</span></div></div>`;
   }
   const first = layout.rows[0]?.span;
   const title = first === undefined ? 'empty trace' : `${first.process.serviceName}: ${first.operationName}`;
@@ -70,6 +72,7 @@ a.button{border:1px solid var(--line);border-radius:4px;padding:4px 8px;color:va
 .row.error .bar{background:repeating-linear-gradient(135deg,var(--c) 0 6px,var(--err) 6px 9px)}
 .cp{position:absolute;top:21px;height:3px;background:var(--cp);border-radius:1px}
 .dur{position:absolute;top:3px;padding:0 5px;font-size:11px;color:var(--muted);white-space:nowrap}
+.dur.in{color:#fff;text-shadow:0 0 2px #000,0 0 2px #000}
 .details{grid-column:1/-1;padding:8px 12px 12px;background:var(--panel);border-bottom:1px solid var(--line);cursor:auto;font-size:12px}
 .details h3{font-size:12px;margin:8px 0 4px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .details table{border-collapse:collapse}.details td{padding:1px 12px 1px 0;vertical-align:top;font-family:ui-monospace,monospace;word-break:break-all}
