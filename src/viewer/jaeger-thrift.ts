@@ -102,7 +102,7 @@ function readSpan(r: ThriftReader, process: SpanProcess): ViewerSpan {
       else if (id === 3) span.spanID = i64Hex(r);
       else if (id === 4) span.parentSpanID = r.hi === 0 && r.lo === 0 ? '' : i64Hex(r);
       else if (id === 8) span.startTime = i64Number(r);
-      else span.duration = i64Number(r);
+      else span.duration = Math.max(0, i64Number(r));
     } else if (id === 5 && type === T_STRING) span.operationName = r.string();
     else if (id === 6) span.references = readList(r, type, readRef);
     else if (id === 7 && type === T_I32) span.flags = r.i32();

@@ -62,10 +62,14 @@ export function isHexId(id: string, maxLength: number): boolean {
   return id.length > 0 && id.length <= maxLength && HEX_ID.test(id.toLowerCase());
 }
 
-/** Adds the parent as a CHILD_OF reference unless a reference already names it (Jaeger's shape). */
+/**
+ * Adds the parent as a CHILD_OF reference unless a reference already names it (Jaeger's shape);
+ * without a parent, the first reference in the same trace places the span (as Jaeger UI does).
+ */
 export function withParentReference(span: ViewerSpan): ViewerSpan {
   if (span.parentSpanID === '') {
-    const parentRef = span.references.find((ref) => ref.refType === 'CHILD_OF' && ref.traceID === span.traceID);
+    const sameTrace = span.references.filter((ref) => ref.traceID === span.traceID);
+    const parentRef = sameTrace.find((ref) => ref.refType === 'CHILD_OF') ?? sameTrace[0];
     if (parentRef !== undefined) span.parentSpanID = parentRef.spanID;
     return span;
   }

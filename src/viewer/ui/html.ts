@@ -20,6 +20,8 @@ export function formatDuration(micros: number): string {
 
 export function formatTime(micros: number): string {
   const date = new Date(micros / 1000);
+  // A sender's timestamp can be anything; Date throws on what it cannot print.
+  if (Number.isNaN(date.getTime())) return `${micros}µs since the epoch`;
   return date.toISOString().replace('T', ' ').replace('Z', ' UTC');
 }
 
