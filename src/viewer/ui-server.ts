@@ -143,7 +143,7 @@ function route(ctx: UiContext, req: http.IncomingMessage, res: http.ServerRespon
       return html(res, 404, page({ title: 'Trace not found', active: 'trace', stats, body: `<h1>Trace ${esc(match[1])} not found</h1><p class="muted">It may have been evicted, or its spans have not arrived yet.</p>` }));
     }
     const title = `Trace ${trace.traceID.slice(0, 8)} · trace viewer`;
-    return html(res, 200, page({ title, active: 'trace', stats, body: traceBody(trace, jaegerTrace(trace)), css: TRACE_CSS, script: TRACE_SCRIPT }));
+    return html(res, 200, page({ title, active: 'trace', stats, body: traceBody(trace), css: TRACE_CSS, script: TRACE_SCRIPT }));
   }
   if (path === '/dependencies') {
     return html(res, 200, page({ title: 'Dependencies · trace viewer', active: 'dependencies', stats, body: dependenciesBody(dependencies(store)), css: DEPENDENCIES_CSS }));

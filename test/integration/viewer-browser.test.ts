@@ -14,6 +14,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 const SHOTS = '.tmp/screenshots';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
+interface Box { x: number; width: number }
+const FOCUSED_ROW = "[...document.querySelectorAll('.row')].indexOf(document.activeElement)";
 const ZERO = ['--udp-port', '0', '--udp-binary-port', '0', '--collector-port', '0', '--otlp-port', '0', '--ui-port', '0', '--sampling-port', '0'];
 
 let demo: ChildProcess;
@@ -67,7 +69,7 @@ describe('the demo in chromium', () => {
   it('search: filters by service and operation, lists the traces, plots them', async () => {
     await page.goto(viewerUrl);
     await page.selectOption('#service', 'gateway');
-    await page.waitForFunction(() => (document.getElementById('operation') as HTMLSelectElement).options.length > 1);
+    await page.waitForFunction("document.getElementById('operation').options.length > 1");
     await page.selectOption('#operation', 'GET /checkout/:item');
     await Promise.all([page.waitForURL(/\/search\?/), page.click('button[type=submit]')]);
     assert.equal(await page.locator('li.result').count(), 4);
@@ -84,12 +86,12 @@ describe('the demo in chromium', () => {
     await page.goto(viewerUrl);
     await Promise.all([page.waitForURL(/\/trace\//), page.click(`li.result[data-trace-id="${traceID}"] a`)]);
     const rows = await page.$$eval('.row', (els) => els.map((el) => ({
-      depth: Number((el as HTMLElement).dataset['d']),
+      depth: Number(el.getAttribute('data-d')),
       name: `${el.querySelector('.svc')!.textContent} ${el.querySelector('.op')!.textContent}`,
       error: el.classList.contains('error'),
       critical: el.classList.contains('critical'),
-      bar: el.querySelector('.bar')!.getBoundingClientRect().toJSON() as DOMRect,
-      lane: el.querySelector('.lane')!.getBoundingClientRect().toJSON() as DOMRect,
+      bar: el.querySelector('.bar')!.getBoundingClientRect().toJSON() as Box,
+      lane: el.querySelector('.lane')!.getBoundingClientRect().toJSON() as Box,
       cp: [...el.querySelectorAll('.cp')].map((cp) => cp.getBoundingClientRect().width),
     })));
     assert.deepEqual(rows.map((r) => [r.depth, r.name]), [
@@ -121,7 +123,7 @@ describe('the demo in chromium', () => {
     const row = (i: number) => page.locator('.row').nth(i);
     await row(0).focus();
     await page.keyboard.press('ArrowDown');
-    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset['i']), '1');
+    assert.equal(await page.evaluate(FOCUSED_ROW), 1);
     await page.keyboard.press('Enter');
     const details = page.locator('.details');
     assert.equal(await details.count(), 1);
@@ -131,9 +133,9 @@ describe('the demo in chromium', () => {
     await page.keyboard.press('Enter');
     assert.equal(await details.count(), 0);
     await page.keyboard.press('ArrowLeft'); // collapses gateway POST
-    assert.deepEqual(await page.$$eval('.row', (els) => els.map((el) => (el as HTMLElement).hidden)), [false, false, true, true, true]);
+    assert.deepEqual(await page.$$eval('.row', (els) => els.map((el) => el.hasAttribute('hidden'))), [false, false, true, true, true]);
     await page.keyboard.press('ArrowDown');
-    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset['i']), '1', 'no visible row below');
+    assert.equal(await page.evaluate(FOCUSED_ROW), 1, 'no visible row below');
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.locator('.row[hidden]').count(), 0);
     await row(3).locator('button.tog').click();
@@ -148,7 +150,7 @@ describe('the demo in chromium', () => {
 
   it('dependencies: edges with call counts and error rates', async () => {
     await page.goto(`${viewerUrl}dependencies`);
-    const edges = await page.$$eval('svg.graph g.edge', (els) => els.map((el) => [(el as SVGGElement).dataset['parent'], (el as SVGGElement).dataset['child'], el.textContent, el.classList.contains('bad')]));
+    const edges = await page.$$eval('svg.graph g.edge', (els) => els.map((el) => [el.getAttribute('data-parent'), el.getAttribute('data-child'), el.textContent, el.classList.contains('bad')]));
     assert.deepEqual(edges, [['gateway', 'orders', '5 calls · 20% errors', true], ['orders', 'inventory', '4 calls', false]]);
     assert.equal(await page.locator('svg.graph g.node').count(), 3);
     await page.screenshot({ path: `${SHOTS}/dependencies.png`, fullPage: true });
@@ -161,7 +163,7 @@ describe('the demo in chromium', () => {
     await page.screenshot({ path: `${SHOTS}/operations.png`, fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(traces.get('GET /checkout/book')!.url);
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
     assert.equal(background, 'rgb(13, 17, 23)');
     await page.screenshot({ path: `${SHOTS}/trace-dark.png`, fullPage: true });
   });

@@ -26,7 +26,7 @@ export function formatTime(micros: number): string {
 }
 
 // Distinct in light and dark themes; a service keeps its colour by its place in the sorted list.
-const PALETTE = ['#3b82f6', '#f59e0b', '#10b981', '#a855f7', '#ec4899', '#14b8a6', '#f97316', '#6366f1', '#84cc16', '#06b6d4'];
+export const PALETTE = ['#3b82f6', '#f59e0b', '#10b981', '#a855f7', '#ec4899', '#14b8a6', '#f97316', '#6366f1', '#84cc16', '#06b6d4'];
 
 export function serviceColor(index: number): string {
   return PALETTE[index % PALETTE.length]!;
