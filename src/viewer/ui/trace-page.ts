@@ -86,8 +86,9 @@ const rows=[...fall.querySelectorAll('.row')];const index=new Map(rows.map((r,i)
 const collapsed=new Uint8Array(rows.length),hidden=new Uint8Array(rows.length);let data=null;
 const fmt=us=>us<1000?Math.round(us)+'µs':us<1e6?(us/1000).toFixed(us<1e4?2:1)+'ms':(us/1e6).toFixed(2)+'s';
 async function load(){if(!data){const r=await fetch('/api/traces/'+traceID);const t=(await r.json()).data[0];data={trace:t,byId:new Map(t.spans.map(s=>[s.spanID,s]))};}return data;}
-function refresh(from,to){for(let i=from;i<to;i++){const p=+rows[i].dataset.p;hidden[i]=p>=0&&(hidden[p]||collapsed[p])?1:0;rows[i].hidden=!!hidden[i];
-const d=rows[i].nextElementSibling;if(d&&d.classList.contains('details'))d.hidden=!!hidden[i];}}
+const parents=Int32Array.from(rows,r=>+r.dataset.p);
+function refresh(from,to){for(let i=from;i<to;i++){const p=parents[i];const h=p>=0&&(hidden[p]||collapsed[p])?1:0;if(h===hidden[i])continue;hidden[i]=h;rows[i].hidden=!!h;
+const d=rows[i].nextElementSibling;if(d&&d.classList.contains('details'))d.hidden=!!h;}}
 function subtreeEnd(i){const d=+rows[i].dataset.d;let j=i+1;while(j<rows.length&&+rows[j].dataset.d>d)j++;return j;}
 function mark(i,on){collapsed[i]=on?1:0;rows[i].setAttribute('aria-expanded',on?'false':'true');const b=rows[i].querySelector('button.tog');if(b){b.textContent=on?'▸':'▾';b.setAttribute('aria-label',on?'expand':'collapse');}}
 function setCollapsed(i,on){if(!rows[i].hasAttribute('aria-expanded'))return;mark(i,on);refresh(i+1,subtreeEnd(i));}
