@@ -1,7 +1,7 @@
 // `--store FILE`: every accepted batch is appended to FILE as one JSON line, so traces survive a
 // restart. Loading skips lines that do not parse (a crash mid-write leaves a torn last line) and
 // rewrites the file from what the store kept when it has grown well past the store's limits.
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, writeFileSync, createWriteStream, fstatSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, createWriteStream, fstatSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import type { ViewerSpan } from './model.js';
 import type { TraceStore } from './store.js';
@@ -48,36 +48,82 @@ function rewrite(file: string, store: TraceStore): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/**
+ * Appends accepted batches. The store forgets evicted traces but an append-only file would not:
+ * when the file has doubled since it was last written whole (and passed `minCompactBytes`), it is
+ * rewritten from the store, so it stays within about twice what the store keeps.
+ */
 export class StoreFileWriter {
-  private readonly stream: WriteStream;
+  private stream: WriteStream;
+  private fileBytes: number;
+  private compactAt: number;
+  private compacting = false;
   writeErrors = 0;
+  compactions = 0;
 
-  constructor(file: string) {
+  constructor(private readonly file: string, private readonly store: TraceStore, private readonly minCompactBytes = 8 * 1024 * 1024) {
+    this.fileBytes = 0;
     // A torn last line would swallow the next batch: start on a fresh line.
     if (existsSync(file)) {
       const fd = openSync(file, 'r');
       try {
-        const size = fstatSync(fd).size;
+        this.fileBytes = fstatSync(fd).size;
         const last = Buffer.alloc(1);
-        if (size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) writeFileSync(file, '\n', { flag: 'a' });
+        if (this.fileBytes > 0 && readSync(fd, last, 0, 1, this.fileBytes - 1) === 1 && last[0] !== 0x0a) writeFileSync(file, '\n', { flag: 'a' });
       } finally {
         closeSync(fd);
       }
     }
-    this.stream = createWriteStream(file, { flags: 'a' });
-    this.stream.on('error', () => {
+    this.compactAt = Math.max(minCompactBytes, this.fileBytes * 2);
+    this.stream = this.open();
+  }
+
+  private open(): WriteStream {
+    const stream = createWriteStream(this.file, { flags: 'a' });
+    stream.on('error', () => {
       this.writeErrors++;
     });
+    return stream;
   }
 
   append(spans: readonly ViewerSpan[]): void {
-    if (spans.length > 0 && !this.stream.destroyed) this.stream.write(JSON.stringify(spans) + '\n');
+    // While compacting, the snapshot taken afterwards already holds these spans (they are stored first).
+    if (spans.length === 0 || this.compacting || this.stream.destroyed) return;
+    const line = JSON.stringify(spans) + '\n';
+    this.stream.write(line);
+    this.fileBytes += Buffer.byteLength(line);
+    if (this.fileBytes > this.compactAt) this.compact();
+  }
+
+  private compact(): void {
+    this.compacting = true;
+    this.stream.end(() => {
+      try {
+        rewrite(this.file, this.store);
+        this.fileBytes = statSync(this.file).size;
+        this.compactions++;
+      } catch {
+        this.writeErrors++;
+      }
+      this.compactAt = Math.max(this.minCompactBytes, this.fileBytes * 2);
+      this.stream = this.open();
+      this.compacting = false;
+    });
   }
 
   close(): Promise<void> {
     return new Promise((resolve) => {
-      if (this.stream.destroyed) resolve();
-      else this.stream.end(() => resolve());
+      const finish = (): void => {
+        if (this.stream.destroyed || this.stream.writableFinished) resolve();
+        else this.stream.end(() => resolve());
+      };
+      if (!this.compacting) return finish();
+      const wait = setInterval(() => {
+        if (!this.compacting) {
+          clearInterval(wait);
+          finish();
+        }
+      }, 5);
     });
   }
 }

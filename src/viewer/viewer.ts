@@ -71,7 +71,7 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
   const store = new TraceStore({ maxSpans: options.maxSpans ?? DEFAULT_MAX_SPANS, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES });
   const loaded = options.store !== undefined ? loadStoreFile(options.store, store) : { spans: 0, skippedLines: 0 };
   if (loaded.skippedLines > 0) warn(`${options.store}: skipped ${loaded.skippedLines} unreadable line(s)`);
-  const writer = options.store !== undefined ? new StoreFileWriter(options.store) : undefined;
+  const writer = options.store !== undefined ? new StoreFileWriter(options.store, store) : undefined;
   const ingest = (spans: ViewerSpan[]): void => {
     if (spans.length === 0) return;
     store.add(spans);

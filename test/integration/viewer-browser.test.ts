@@ -110,7 +110,8 @@ describe('the demo in chromium', () => {
       assert.ok(Math.abs(row.bar.width - Math.max(1, (span.duration / total) * row.lane.width)) < 1.5, `width of ${row.name}`);
       assert.ok(Math.abs(row.bar.x - row.lane.x - ((span.startTime - start) / total) * row.lane.width) < 1.5, `offset of ${row.name}`);
     }
-    assert.ok(rows[0]!.bar.width >= rows[1]!.bar.width && rows[3]!.bar.width >= rows[4]!.bar.width, 'children no wider than parents');
+    // within one process a child ends before its parent (across processes, clocks and finish points differ)
+    assert.ok(rows[0]!.bar.width >= rows[1]!.bar.width && rows[2]!.bar.width >= rows[3]!.bar.width, 'children no wider than parents');
     // the critical path covers the trace end to end and passes through the root
     assert.ok(rows[0]!.critical);
     const covered = rows.reduce((sum, r) => sum + r.cp.reduce((a, b) => a + b, 0), 0);
@@ -126,6 +127,7 @@ describe('the demo in chromium', () => {
     assert.equal(await page.evaluate(FOCUSED_ROW), 1);
     await page.keyboard.press('Enter');
     const details = page.locator('.details');
+    await details.waitFor({ timeout: 5000 }); // details are read from the query API on first use
     assert.equal(await details.count(), 1);
     const text = await details.innerText();
     for (const expected of ['http.status_code', '500', 'PROCESS', 'hostname', 'REFERENCES', 'CHILD_OF', 'GET /checkout/:item']) assert.ok(text.includes(expected), expected);
