@@ -135,15 +135,18 @@ describe('the demo in chromium', () => {
     await page.keyboard.press('Enter');
     assert.equal(await details.count(), 0);
     await page.keyboard.press('ArrowLeft'); // collapses gateway POST
-    assert.deepEqual(await page.$$eval('.row', (els) => els.map((el) => el.hasAttribute('hidden'))), [false, false, true, true, true]);
+    // what is on screen, not only the attribute (a `display` rule once overrode `hidden`)
+    assert.deepEqual(await page.$$eval('.row', (els) => els.map((el) => el.getBoundingClientRect().height === 0)), [false, false, true, true, true]);
     await page.keyboard.press('ArrowDown');
     assert.equal(await page.evaluate(FOCUSED_ROW), 1, 'no visible row below');
     await page.keyboard.press('ArrowRight');
-    assert.equal(await page.locator('.row[hidden]').count(), 0);
+    assert.equal(await page.locator('.row:visible').count(), 5);
     await row(3).locator('button.tog').click();
-    assert.equal(await page.locator('.row[hidden]').count(), 1);
+    assert.equal(await page.locator('.row:visible').count(), 4);
+    await page.click('#collapse-all');
+    assert.equal(await page.locator('.row:visible').count(), 2, 'only the root and its child stay');
     await page.click('#expand-all');
-    assert.equal(await page.locator('.row[hidden]').count(), 0);
+    assert.equal(await page.locator('.row:visible').count(), 5);
     const href = await page.locator('a[download]').getAttribute('href');
     const download = (await (await page.request.get(new URL(href!, viewerUrl).href)).json()) as { data: { spans: unknown[]; processes: object }[] };
     assert.equal(download.data[0]!.spans.length, 5, 'the download is the upload shape Jaeger UI reads');

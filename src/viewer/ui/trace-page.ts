@@ -60,6 +60,7 @@ a.button{border:1px solid var(--line);border-radius:4px;padding:4px 8px;color:va
 .ruler .name{padding:4px 8px}.ticks{position:relative;height:24px;margin:0 60px 0 8px}
 .ticks span{position:absolute;top:4px;transform:translateX(-50%);white-space:nowrap}.ticks span:first-child{transform:none}.ticks span:last-child{transform:translateX(-100%)}
 .row{border-bottom:1px solid var(--line);content-visibility:auto;contain-intrinsic-size:auto 26px;cursor:pointer}
+[hidden]{display:none !important}
 .row:hover{background:var(--hover)}.row:focus{outline:none;background:var(--sel)}.row.selected{background:var(--sel)}
 .row .name{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;padding:3px 8px 3px calc(4px + var(--d) * 14px);border-right:1px solid var(--line)}
 .tog{display:inline-block;width:16px;border:0;background:none;padding:0;color:var(--muted);font-size:11px}
