@@ -45,7 +45,7 @@ function plainApp() {
   });
 }
 
-const server = await expressApp().catch(() => plainApp());
+const [server, framework] = await expressApp().then((app) => [app, 'Express'], () => [plainApp(), 'node:http']);
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  console.log(`listening ${server.address().port}`);
+  console.log(`listening ${server.address().port} (${framework})`);
 });

@@ -15,5 +15,5 @@ const server = http.createServer(async (req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ item, available: stock.get(decodeURIComponent(item)) }));
 });
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  console.log(`listening ${server.address().port}`);
+  console.log(`listening ${server.address().port} (node:http)`);
 });

@@ -47,5 +47,5 @@ async function plainApp() {
   return server;
 }
 
-const server = await fastifyApp().catch(() => plainApp());
-console.log(`listening ${server.address().port}`);
+const [server, framework] = await fastifyApp().then((app) => [app, 'Fastify'], async () => [await plainApp(), 'node:http']);
+console.log(`listening ${server.address().port} (${framework})`);

@@ -63,7 +63,7 @@ async function viewerFor(options: ViewerOptions, say: (line: string) => void): P
   }
 }
 
-function startService(root: string, file: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+function startService(root: string, file: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; framework: string }> {
   const child = spawn(process.execPath, ['--import', `${LIBRARY_NAME}/register`, join(root, 'examples', 'demo', file)], {
     cwd: root,
     env: { ...process.env, JAEGER_REPORTER_FLUSH_INTERVAL: '100', ...env },
@@ -74,10 +74,10 @@ function startService(root: string, file: string, env: Record<string, string>): 
     const timer = setTimeout(() => reject(new Error(`${file} did not start within 15 s`)), 15_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /listening (\d+)/.exec(out);
+      const match = /listening (\d+) \(([^)]+)\)/.exec(out);
       if (match !== null) {
         clearTimeout(timer);
-        resolve({ child, port: Number(match[1]) });
+        resolve({ child, port: Number(match[1]), framework: match[2]! });
       }
     });
     child.once('exit', (code) => {
@@ -150,7 +150,7 @@ export async function runDemo(options: ViewerOptions, say: (line: string) => voi
       ORDERS_URL: `http://127.0.0.1:${orders.port}`,
     });
     children.push(gateway.child);
-    say('started gateway (Express → Jaeger UDP), orders (Fastify → OTLP protobuf), inventory (node:http → Jaeger collector HTTP)');
+    say(`started gateway (${gateway.framework} → Jaeger UDP), orders (${orders.framework} → OTLP protobuf), inventory (${inventory.framework} → Jaeger collector HTTP)`);
     say('not started: MariaDB and S3/DynamoDB (the MySQL and AWS instrumentation are not in this build)');
 
     const gatewayUrl = `http://127.0.0.1:${gateway.port}`;

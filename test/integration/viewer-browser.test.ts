@@ -60,6 +60,7 @@ after(async () => {
 
 describe('the demo in chromium', () => {
   it('printed one trace URL per request, one of them failed', () => {
+    assert.match(output, /started gateway \(Express → Jaeger UDP\), orders \(Fastify → OTLP protobuf\), inventory \(node:http → Jaeger collector HTTP\)/);
     assert.match(output, /not started: MariaDB/);
     assert.equal(traces.size, 5, output);
     assert.equal(traces.get('GET /checkout/book')!.status, 201);
