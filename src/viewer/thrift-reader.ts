@@ -87,14 +87,29 @@ abstract class BaseReader {
   abstract i32(): number;
   abstract i64(): void;
   abstract double(): number;
-  abstract binary(): Buffer;
   abstract structBegin(): void;
   abstract structEnd(): void;
   protected abstract mapBegin(): [number, number, number];
   protected abstract byte(): number;
 
+  /** The next string's byte length (the protocols differ only there). */
+  protected abstract stringLength(): number;
+
+  binary(): Buffer {
+    const length = this.stringLength();
+    this.need(length);
+    const out = this.buf.subarray(this.off, this.off + length);
+    this.off += length;
+    return out;
+  }
+
+  /** Decoded in place: no Buffer view is made per string (most of a span's bytes are strings). */
   string(): string {
-    return this.binary().toString('utf8');
+    const length = this.stringLength();
+    this.need(length);
+    const text = this.buf.toString('utf8', this.off, this.off + length);
+    this.off += length;
+    return text;
   }
 
   skip(type: number): void {
@@ -262,12 +277,8 @@ export class CompactReader extends BaseReader implements ThriftReader {
     return value;
   }
 
-  binary(): Buffer {
-    const length = this.varint32();
-    this.need(length);
-    const out = this.buf.subarray(this.off, this.off + length);
-    this.off += length;
-    return out;
+  protected stringLength(): number {
+    return this.varint32();
   }
 }
 
@@ -350,11 +361,7 @@ export class BinaryReader extends BaseReader implements ThriftReader {
     return value;
   }
 
-  binary(): Buffer {
-    const length = this.i32();
-    this.need(length);
-    const out = this.buf.subarray(this.off, this.off + length);
-    this.off += length;
-    return out;
+  protected stringLength(): number {
+    return this.i32();
   }
 }
