@@ -1,0 +1,173 @@
+// `demo`: the viewer (or the one already running) plus three example services from
+// examples/demo, each its own process started with the register preload exactly as a user would,
+// each exporting in a different format (Jaeger UDP compact, OTLP protobuf, Jaeger collector HTTP).
+// It sends a few requests, one of which fails, and prints the URL of every resulting trace.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ownUrl } from '../hooks/own-url.js';
+import { LIBRARY_NAME } from '../version.js';
+import { PortError } from './receivers.js';
+import { DEFAULT_PORTS, startViewer } from './viewer.js';
+import type { Viewer, ViewerOptions, ViewerPorts } from './viewer.js';
+
+export function packageRoot(): string {
+  const own = ownUrl();
+  let dir = own === undefined ? process.cwd() : dirname(fileURLToPath(own));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === LIBRARY_NAME) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the ${LIBRARY_NAME} package directory`);
+    dir = parent;
+  }
+}
+
+interface RunningViewer {
+  host: string;
+  ports: ViewerPorts;
+  uiUrl(path: string): string;
+  /** Ours to close; undefined when another process runs it. */
+  own?: Viewer;
+}
+
+async function runningViewer(host: string, uiPort: number): Promise<RunningViewer | undefined> {
+  try {
+    const response = await fetch(`http://${host}:${uiPort}/api/stats`, { signal: AbortSignal.timeout(1000) });
+    const stats = (await response.json()) as { service?: string; ports?: ViewerPorts };
+    if (stats.service?.includes('viewer') !== true || stats.ports === undefined) return undefined;
+    return { host, ports: stats.ports, uiUrl: (path) => `http://${host}:${uiPort}${path}` };
+  } catch {
+    return undefined;
+  }
+}
+
+async function viewerFor(options: ViewerOptions, say: (line: string) => void): Promise<RunningViewer> {
+  const host = options.host ?? '127.0.0.1';
+  const reused = await runningViewer(host, options.uiPort ?? DEFAULT_PORTS.uiPort);
+  if (reused !== undefined) {
+    say(`using the viewer already running at ${reused.uiUrl('/')}`);
+    return reused;
+  }
+  const explicit = Object.keys(options).some((key) => key.endsWith('Port'));
+  try {
+    const own = await startViewer(options);
+    return { host, ports: own.ports, uiUrl: own.uiUrl, own };
+  } catch (error) {
+    if (!(error instanceof PortError) || explicit) throw error;
+    say(`${error.message.split(';')[0]}: using free ports instead`);
+    const own = await startViewer({ ...options, udpPort: 0, udpBinaryPort: 0, collectorPort: 0, otlpPort: 0, uiPort: 0, samplingPort: 0 });
+    return { host, ports: own.ports, uiUrl: own.uiUrl, own };
+  }
+}
+
+function startService(root: string, file: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; framework: string }> {
+  const child = spawn(process.execPath, ['--import', `${LIBRARY_NAME}/register`, join(root, 'examples', 'demo', file)], {
+    cwd: root,
+    env: { ...process.env, JAEGER_REPORTER_FLUSH_INTERVAL: '100', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${file} did not start within 15 s`)), 15_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+) \(([^)]+)\)/.exec(out);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(match[1]), framework: match[2]! });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${file} exited (${code}) before listening`));
+    });
+  });
+}
+
+export interface DemoTrace {
+  request: string;
+  status: number;
+  traceID: string;
+  url: string;
+}
+
+export interface DemoResult {
+  viewerUrl: string;
+  gatewayUrl: string;
+  traces: DemoTrace[];
+  stop(): Promise<void>;
+}
+
+const REQUESTS = ['/checkout/book', '/checkout/lamp', '/orders/recent', '/checkout/chair', '/checkout/unicorn'];
+
+interface ApiTrace { traceID: string; spans: { startTime: number; operationName: string; tags: { key: string; value: unknown }[] }[] }
+
+/** Polls the viewer until the demo's traces have arrived and stopped growing. */
+async function awaitTraces(viewer: RunningViewer, since: number, count: number): Promise<ApiTrace[]> {
+  let last = '';
+  let found: ApiTrace[] = [];
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const response = await fetch(viewer.uiUrl(`/api/traces?service=gateway&start=${since}&limit=${count * 4}`));
+    found = ((await response.json()) as { data: ApiTrace[] }).data;
+    const shape = found.map((t) => `${t.traceID}:${t.spans.length}`).sort().join(',');
+    if (found.length >= count && shape === last) break;
+    last = shape;
+  }
+  return found;
+}
+
+export async function runDemo(options: ViewerOptions, say: (line: string) => void): Promise<DemoResult> {
+  const root = packageRoot();
+  const viewer = await viewerFor(options, say);
+  const agentHost = viewer.host === '0.0.0.0' ? '127.0.0.1' : viewer.host;
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    })));
+    await viewer.own?.close();
+  };
+  try {
+    const inventory = await startService(root, 'inventory.mjs', {
+      JAEGER_SERVICE_NAME: 'inventory', JAEGER_ENDPOINT: `http://${agentHost}:${viewer.ports.collectorPort}/api/traces`,
+    });
+    children.push(inventory.child);
+    const orders = await startService(root, 'orders.mjs', {
+      OTEL_SERVICE_NAME: 'orders', OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://${agentHost}:${viewer.ports.otlpPort}/v1/traces`,
+      INVENTORY_URL: `http://127.0.0.1:${inventory.port}`,
+    });
+    children.push(orders.child);
+    const gateway = await startService(root, 'gateway.mjs', {
+      JAEGER_SERVICE_NAME: 'gateway', JAEGER_AGENT_HOST: agentHost, JAEGER_AGENT_PORT: String(viewer.ports.udpPort),
+      ORDERS_URL: `http://127.0.0.1:${orders.port}`,
+    });
+    children.push(gateway.child);
+    say(`started gateway (${gateway.framework} → Jaeger UDP), orders (${orders.framework} → OTLP protobuf), inventory (${inventory.framework} → Jaeger collector HTTP)`);
+    say('not started: MariaDB and S3/DynamoDB (the MySQL and AWS instrumentation are not in this build)');
+
+    const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
+    const since = Date.now() * 1000;
+    const statuses: number[] = [];
+    for (const path of REQUESTS) {
+      const response = await fetch(gatewayUrl + path);
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+    const found = (await awaitTraces(viewer, since, REQUESTS.length)).sort((a, b) => Math.min(...a.spans.map((s) => s.startTime)) - Math.min(...b.spans.map((s) => s.startTime)));
+    const traces = found.slice(-REQUESTS.length).map((trace, i): DemoTrace => ({
+      request: `GET ${REQUESTS[i]}`, status: statuses[i] ?? 0, traceID: trace.traceID, url: viewer.uiUrl(`/trace/${trace.traceID}`),
+    }));
+    return { viewerUrl: viewer.uiUrl('/'), gatewayUrl, traces, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
