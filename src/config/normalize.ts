@@ -15,7 +15,7 @@ const KNOWN: Record<Block, readonly string[]> = {
     'exporter', 'otlpEndpoint', 'headers', 'authToken', 'maxQueueSize', 'maxPacketSize', 'agentSocketType', 'timeoutMs'],
   limits: ['maxTagValueLength', 'maxTags', 'maxLogs', 'maxOperationNameLength'],
   options: ['logger', 'reporter', 'sampler', 'tags', 'metrics', 'contextKey', 'baggagePrefix', 'traceId128bit',
-    'shareRpcSpan', 'debugThrottler', 'baggageRestrictionManager'],
+    'shareRpcSpan', 'debugThrottler', 'baggageRestrictionManager', 'debugTracesPerSecond'],
 };
 
 /** Fields jaeger-client accepted as numeric strings. */
