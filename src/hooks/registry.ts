@@ -41,6 +41,11 @@ export interface ModuleHookEntry {
    * was nothing to patch. Called once per loaded copy; it may throw (the fault is reported).
    */
   patch(exports: unknown, loaded: LoadedModule): (() => void) | null | undefined | void;
+  /**
+   * Hook `require` loads only: for a patch that reaches what it needs another way when the app
+   * `import`s the package, so that the package alone never costs Node's ESM loader thread.
+   */
+  readonly requireOnly?: boolean;
 }
 
 export interface ModuleHook {
@@ -191,7 +196,7 @@ function versionAt(basedir: string): string | null {
 function importHookWanted(name: string, entries: readonly ModuleHookEntry[]): boolean {
   return installedDirs(name).some((dir) => {
     const version = versionAt(dir);
-    return version === null || entries.some((entry) => entry.name === name && satisfies(version, entry.versions));
+    return version === null || entries.some((entry) => entry.name === name && entry.requireOnly !== true && satisfies(version, entry.versions));
   });
 }
 

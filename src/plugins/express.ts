@@ -60,12 +60,25 @@ export function createExpressIntegration(modules: readonly string[]): Integratio
           { channel: HOOK_EXPRESS4_ERROR, handler: onError },
           { channel: HTTP_SERVER_REQUEST_START, handler: patchExpress5Once },
         ],
-        // Express 4 publishes nothing of use: each copy is patched as it loads.
-        moduleHooks: modules.map((name) => ({
-          name,
-          versions: '>=4 <5',
-          patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
-        })),
+        // Express 4 publishes nothing of use: each copy is patched as it loads. Express 5 copies
+        // are patched as they are required too (a second copy in the process, say), but not
+        // through the ESM loader: the first request covers the copy an ESM app imports.
+        moduleHooks: modules.flatMap((name) => [
+          {
+            name,
+            versions: '>=4 <5',
+            patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
+          },
+          {
+            name,
+            versions: '>=5',
+            requireOnly: true,
+            patch: (exports: unknown, loaded: { basedir: string }) => {
+              const undo = patchExpress5(exports, loaded.basedir);
+              if (undo !== null) undoExpress5.push(undo);
+            },
+          },
+        ]),
         patches: [() => () => {
           for (const undo of undoExpress5.splice(0).reverse()) undo();
         }],
