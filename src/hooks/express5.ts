@@ -55,9 +55,12 @@ function publishError(req: Req, error: unknown): void {
  * Patches the Express 5 module (`loaded.basedir` is its directory): returns the undo, or null when
  * its router is older than 2.3 (no `lib/symbols.js`) or the shapes are not as expected.
  */
+/** Express request prototypes patched now (a copy can be reached by require, import and the first request alike). */
+const patchedRequests = new WeakSet<object>();
+
 export function patchExpress5(express: unknown, basedir: string): (() => void) | null {
   const request = (express as { request?: object } | null)?.request;
-  if (request === null || typeof request !== 'object') return null;
+  if (request === null || typeof request !== 'object' || patchedRequests.has(request)) return null;
   let matchedRoute: unknown;
   let Layer: { prototype: RouterLayer } | undefined;
   try {
@@ -135,7 +138,9 @@ export function patchExpress5(express: unknown, basedir: string): (() => void) |
       },
     }),
   ];
+  patchedRequests.add(request);
   return () => {
+    patchedRequests.delete(request);
     for (const restore of undo.reverse()) restore();
   };
 }

@@ -42,22 +42,16 @@ export function createExpressIntegration(modules: readonly string[]): Integratio
       // Node's ESM loader (a thread, ~40 ms of CPU at every start) for apps that `import` it, while
       // the copy the app resolves can be required (the very instance it imported) once a request
       // comes, before Express sees that request.
-      // Copies loaded by `require` (any number of them, wherever they are) are patched as they load.
       const undoExpress5: (() => void)[] = [];
-      const patched = new Set<string>();
-      const patch5 = (exports: unknown, basedir: string): void => {
-        if (patched.has(basedir)) return;
-        patched.add(basedir);
-        const undo = patchExpress5(exports, basedir);
-        if (undo !== null) undoExpress5.push(undo);
-      };
       let express5Looked = false;
       const patchExpress5Once = (): void => {
         if (express5Looked) return;
         express5Looked = true;
         for (const name of modules) {
           const loaded = requireInstalled(name);
-          if (loaded !== undefined && satisfies(loaded.version, '>=5')) patch5(loaded.exports, loaded.basedir);
+          if (loaded === undefined || !satisfies(loaded.version, '>=5')) continue;
+          const undo = patchExpress5(loaded.exports, loaded.basedir);
+          if (undo !== null) undoExpress5.push(undo);
         }
       };
       return {
@@ -66,20 +60,27 @@ export function createExpressIntegration(modules: readonly string[]): Integratio
           { channel: HOOK_EXPRESS4_ERROR, handler: onError },
           { channel: HTTP_SERVER_REQUEST_START, handler: patchExpress5Once },
         ],
-        // Express 4 publishes nothing of use: each copy is patched as it loads.
-        moduleHooks: modules.flatMap((name) => [{
-          name,
-          versions: '>=4 <5',
-          patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
-        }, {
-          name,
-          versions: '>=5',
-          requireOnly: true,
-          patch: (exports: unknown, loaded: { basedir: string }) => patch5(exports, loaded.basedir),
-        }]),
+        // Express 4 publishes nothing of use: each copy is patched as it loads. Express 5 copies
+        // are patched as they are required too (a second copy in the process, say), but not
+        // through the ESM loader: the first request covers the copy an ESM app imports.
+        moduleHooks: modules.flatMap((name) => [
+          {
+            name,
+            versions: '>=4 <5',
+            patch: (exports: unknown) => patchExpress4(exports) ?? patchExpress4((exports as { default?: unknown }).default),
+          },
+          {
+            name,
+            versions: '>=5',
+            requireOnly: true,
+            patch: (exports: unknown, loaded: { basedir: string }) => {
+              const undo = patchExpress5(exports, loaded.basedir);
+              if (undo !== null) undoExpress5.push(undo);
+            },
+          },
+        ]),
         patches: [() => () => {
           for (const undo of undoExpress5.splice(0).reverse()) undo();
-          patched.clear();
         }],
       };
     },
