@@ -165,15 +165,24 @@ function alreadyRecorded(span: Span, error: unknown): boolean {
 }
 
 /**
- * Records a handler error on the server span, once however many layers report it. Errors that
- * stand for a client error (an explicit 4xx status, like `ctx.throw(404)`) are a response, not a
- * failure of the server: not recorded.
+ * Records a handler error on the server span, once however many layers report it. An error that
+ * stands for a client error (an explicit 4xx status, like `ctx.throw(404)` or res.format's 406) is
+ * a response, not a failure of the server: logged as a `client error` event with its status, and
+ * the span is not marked failed.
  */
 export function recordServerError(span: Span, error: unknown): void {
-  if (!span.isRecording) return;
+  if (!span.isRecording || alreadyRecorded(span, error)) return;
   const status = statusOfError(error);
-  if ((status !== undefined && status < 500) || alreadyRecorded(span, error)) return;
-  span.recordError(error);
+  if (status === undefined || status >= 500) {
+    span.recordError(error);
+    return;
+  }
+  const fields: Record<string, unknown> = { event: 'client error', 'http.status_code': status };
+  if (error instanceof Error) {
+    fields['error.kind'] = error.name;
+    fields.message = error.message;
+  }
+  span.log(fields);
 }
 
 /** Finishes the server span with the response status; `error=true` from 500 on. Idempotent. */

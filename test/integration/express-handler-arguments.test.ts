@@ -137,9 +137,13 @@ for (const [label, moduleName] of [['Express 4', 'express4'], ['Express 5', 'exp
       const format = spans.find((s) => s.tags['http.url'] === '/format')!;
       assert.equal(fail.tags.error, true);
       assert.equal(fail.logs.find((l) => l.fields.event === 'error')?.fields.message, 'through req.next');
-      // res.format's error carries status 406: a response, not a failure, as for any 4xx error.
+      // res.format's error carries status 406: a response, not a failure, as for any 4xx error,
+      // but recorded on the span as a client error.
       assert.equal(format.tags['http.status_code'], 406);
       assert.equal(format.tags.error, undefined);
+      const clientError = format.logs.find((l) => l.fields.event === 'client error');
+      assert.equal(clientError?.fields['http.status_code'], 406);
+      assert.match(String(clientError?.fields.message), /Not Acceptable/);
     });
   });
 }

@@ -166,8 +166,9 @@ describe('setServerRoute / recordServerError', () => {
     recordServerError(span, Object.assign(new Error('not found'), { status: 404 }));
     recordServerError(span, Object.assign(new Error('upstream'), { statusCode: 502 }));
     finishServerSpan(span, 500);
-    const logs = finishedSpans()[0]!.logs.map((l) => l.fields.message);
-    assert.deepEqual(logs, ['boom', 'upstream']);
+    const logs = finishedSpans()[0]!.logs.map((l) => [l.fields.event, l.fields.message]);
+    assert.deepEqual(logs, [['error', 'boom'], ['client error', 'not found'], ['error', 'upstream']]);
+    assert.equal(finishedSpans()[0]!.tags.error, true);
   });
 
   test('statusOfError reads status or statusCode, only real HTTP codes', () => {
