@@ -89,7 +89,10 @@ describe('AWS SDK v3 spans (s3rver, dynalite)', () => {
       // the HTTP span's URL would show the key in its path: only scheme and authority are kept
       assert.match(String(http[0]!.tags['http.url']), /^http:\/\/127\.0\.0\.1:\d+\/REDACTED$/, operation);
     }
-    assert.ok(!JSON.stringify(spans).includes('invoice'), 'the key appears in no span');
+    // (s3rver runs in this process, so its own server spans do show the path: only client spans count)
+    const clientSpans = spans.filter((s) => s.tags['span.kind'] === 'client');
+    assert.ok(clientSpans.length >= 8);
+    assert.ok(!JSON.stringify(clientSpans).includes('user-42'), 'the key appears in no client span');
   });
 
   test('the aggregated S3 class (s3.getObject) is traced; a GetObject span covers the call, not the reading of the stream', async () => {
