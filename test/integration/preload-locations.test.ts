@@ -5,13 +5,14 @@
 // The apps live in a temporary directory outside the repository, with a real copy of Express 4
 // installed as `express` (its dependencies linked to the repository's).
 import { after, before, describe, test } from 'node:test';
+import { runApp } from '../support/run-node.js';
+import type { NodeRun } from '../support/run-node.js';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeCompactEmitBatch } from '../peers/jaeger-thrift-decode.js';
+import { decodeCompactEmitBatch, decodedTagOf } from '../peers/jaeger-thrift-decode.js';
 import type { DecodedSpan } from '../peers/jaeger-thrift-decode.js';
 import { startUdpReceiver } from '../support/udp-receiver.js';
 import type { UdpReceiver } from '../support/udp-receiver.js';
@@ -85,11 +86,10 @@ function installExpress4(dir: string): void {
   }
 }
 
-function run(args: string[], cwd: string, service: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, args, {
+function run(args: string[], cwd: string, service: string, env: NodeJS.ProcessEnv = {}): Promise<NodeRun> {
+  return runApp(args, {
     cwd,
     env: {
-      PATH: process.env.PATH,
       JAEGER_SERVICE_NAME: service,
       JAEGER_AGENT_HOST: agent.host,
       JAEGER_AGENT_PORT: String(agent.port),
@@ -97,23 +97,10 @@ function run(args: string[], cwd: string, service: string, env: NodeJS.ProcessEn
       JAEGER_SAMPLER_PARAM: '1',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolve) => child.on('exit', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
 }
 
-function tagOf(span: DecodedSpan, key: string): unknown {
-  const tag = span.tags?.find((t) => t.key === key);
-  return tag === undefined ? undefined : tag.vStr ?? tag.vLong ?? tag.vBool ?? tag.vDouble;
-}
+const tagOf = decodedTagOf;
 
 async function serverSpansOf(service: string, count: number): Promise<DecodedSpan[]> {
   const of = (datagrams: readonly Buffer[]): DecodedSpan[] => datagrams

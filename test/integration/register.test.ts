@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { buildPackageWithApps } from '../fixtures/register-apps/build-package.js';
 import type { BuiltApps } from '../fixtures/register-apps/build-package.js';
-import { decodeCompactEmitBatch } from '../peers/jaeger-thrift-decode.js';
+import { decodeCompactEmitBatch, decodedTagOf } from '../peers/jaeger-thrift-decode.js';
 import type { DecodedSpan } from '../peers/jaeger-thrift-decode.js';
 import { startUdpReceiver } from '../support/udp-receiver.js';
 import type { UdpReceiver } from '../support/udp-receiver.js';
@@ -64,10 +64,7 @@ function runApp(preload: string[], app: string, service: string, mode: Mode): Pr
 
 const hex = (id: bigint): string => BigInt.asUintN(64, id).toString(16).padStart(16, '0');
 
-function tagOf(span: DecodedSpan, key: string): unknown {
-  const tag = span.tags?.find((t) => t.key === key);
-  return tag === undefined ? undefined : tag.vStr ?? tag.vLong ?? tag.vBool ?? tag.vDouble;
-}
+const tagOf = decodedTagOf;
 
 /** Waits for the service's spans, then checks the trace: root → fetch and node-http client spans. */
 async function assertTrace(service: string, rootName: string): Promise<void> {

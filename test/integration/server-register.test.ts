@@ -3,12 +3,13 @@
 // Koa and a CommonJS app that requires it (Koa publishes nothing, so this is the module hook at
 // work), plus Express 5 and Fastify 5 through their own channels. Spans arrive over UDP.
 import { after, before, describe, test } from 'node:test';
+import { runApp } from '../support/run-node.js';
+import type { NodeRun } from '../support/run-node.js';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeCompactEmitBatch } from '../peers/jaeger-thrift-decode.js';
+import { decodeCompactEmitBatch, decodedTagOf } from '../peers/jaeger-thrift-decode.js';
 import type { DecodedSpan } from '../peers/jaeger-thrift-decode.js';
 import { startUdpReceiver } from '../support/udp-receiver.js';
 import type { UdpReceiver } from '../support/udp-receiver.js';
@@ -55,34 +56,20 @@ await app.ready();
 ${serveOnce('app.server', 'await app.close()')}`,
 };
 
-function run(app: string, service: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'opentracing-async-instrumentation/register', path.join(dir, app)], {
+function run(app: string, service: string): Promise<NodeRun> {
+  return runApp(['--import', 'opentracing-async-instrumentation/register', path.join(dir, app)], {
     cwd: repoRoot,
     env: {
-      PATH: process.env.PATH,
       JAEGER_SERVICE_NAME: service,
       JAEGER_AGENT_HOST: agent.host,
       JAEGER_AGENT_PORT: String(agent.port),
       JAEGER_SAMPLER_TYPE: 'const',
       JAEGER_SAMPLER_PARAM: '1',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolve) => child.on('exit', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
 }
 
-function tagOf(span: DecodedSpan, key: string): unknown {
-  const tag = span.tags?.find((t) => t.key === key);
-  return tag === undefined ? undefined : tag.vStr ?? tag.vLong ?? tag.vBool ?? tag.vDouble;
-}
+const tagOf = decodedTagOf;
 
 async function spansOf(service: string, count: number): Promise<DecodedSpan[]> {
   const of = (datagrams: readonly Buffer[]): DecodedSpan[] => datagrams

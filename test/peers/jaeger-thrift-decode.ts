@@ -237,3 +237,9 @@ export function decodeBinaryEmitBatch(datagram: Buffer): DecodedMessage {
 export function decodeBinaryBatch(body: Buffer): DecodedBatch {
   return rwBatch(checked(idl.modules.jaeger.Batch.rw.readFrom(body, 0), body.length));
 }
+
+/** A decoded span's tag value (string, long, bool or double), or undefined. */
+export function decodedTagOf(span: DecodedSpan, key: string): unknown {
+  const tag = span.tags?.find((t) => t.key === key);
+  return tag === undefined ? undefined : tag.vStr ?? tag.vLong ?? tag.vBool ?? tag.vDouble;
+}

@@ -27,3 +27,25 @@ export function runNode(source: string, options: { nodeFlags?: string[]; env?: N
     child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
   });
 }
+
+/**
+ * Runs `node ...args` (an app, usually under the register preload) from `cwd` with `env` and PATH
+ * only, so the test's own variables do not leak in; killed after `timeoutMs`.
+ */
+export function runApp(args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<NodeRun> {
+  const started = Date.now();
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  return new Promise((resolve) => child.on('exit', (code) => {
+    clearTimeout(timer);
+    resolve({ code, stdout, stderr, ms: Date.now() - started });
+  }));
+}
