@@ -4,13 +4,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { createTestTracer } from '../../src/testing/index.js';
-import type { SpanRecord } from '../../src/testing/index.js';
 import { mariadbIntegration } from '../../src/plugins/mariadb.js';
 import { spanStore } from '../../src/tracer/active-context.js';
-import type { Span } from '../../src/tracer/span.js';
 import type { MariaDb } from '../support/mariadb.js';
 import { runNode } from '../support/run-node.js';
-import { errorShape, tagOf } from './mysql2-suite.js';
+import { errorShape, sqlTracing, tagOf } from './mysql2-suite.js';
 import { integrationContext } from './server-support.js';
 import type { TestContext } from './server-support.js';
 
@@ -38,22 +36,10 @@ interface Mariadb {
 const activeSpanId = (): string | undefined => spanStore.getStore()?.context().toSpanId();
 
 export function mariadbSuite(database: () => MariaDb): void {
-  const { tracer, finishedSpans, reset } = createTestTracer();
+  const { tracer, finishedSpans, reset, config, inParent, statements } = sqlTracing(database, 'mariadb');
   let context: TestContext;
   let mariadb: Mariadb;
   let connection: Connection;
-  const config = (): Record<string, unknown> => {
-    const db = database();
-    return { host: db.host, port: db.port, user: db.user, password: db.password, database: db.database };
-  };
-  const inParent = <T>(name: string, fn: (parent: Span) => T): T => tracer.startActiveSpan(name, (parent) => {
-    try {
-      return fn(parent);
-    } finally {
-      parent.finish();
-    }
-  });
-  const statements = (): SpanRecord[] => finishedSpans().filter((s) => tagOf(s, 'component') === 'mariadb' && s.operationName !== 'connect');
 
   describe('mariadb (our hook)', () => {
     before(async () => {

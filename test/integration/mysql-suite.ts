@@ -2,13 +2,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { createTestTracer } from '../../src/testing/index.js';
-import type { SpanRecord } from '../../src/testing/index.js';
 import { mysqlIntegration } from '../../src/plugins/mysql.js';
 import { spanStore } from '../../src/tracer/active-context.js';
-import type { Span } from '../../src/tracer/span.js';
 import type { MariaDb } from '../support/mariadb.js';
-import { errorShape, tagOf } from './mysql2-suite.js';
+import { errorShape, sqlTracing, tagOf } from './mysql2-suite.js';
 import { integrationContext } from './server-support.js';
 import type { TestContext } from './server-support.js';
 
@@ -39,22 +36,10 @@ interface Mysql {
 const activeSpanId = (): string | undefined => spanStore.getStore()?.context().toSpanId();
 
 export function mysqlSuite(database: () => MariaDb): void {
-  const { tracer, finishedSpans, reset } = createTestTracer();
+  const { tracer, finishedSpans, reset, config, inParent, statements } = sqlTracing(database, 'mysql');
   let context: TestContext;
   let mysql: Mysql;
   let connection: Connection;
-  const config = (): Record<string, unknown> => {
-    const db = database();
-    return { host: db.host, port: db.port, user: db.user, password: db.password, database: db.database };
-  };
-  const inParent = <T>(name: string, fn: (parent: Span) => T): T => tracer.startActiveSpan(name, (parent) => {
-    try {
-      return fn(parent);
-    } finally {
-      parent.finish();
-    }
-  });
-  const statements = (): SpanRecord[] => finishedSpans().filter((s) => tagOf(s, 'component') === 'mysql' && s.operationName !== 'connect');
   const run = (fn: (cb: Callback) => void): Promise<{ error: (Error & Record<string, unknown>) | null; rows: unknown; args: number; active: string | undefined }> =>
     new Promise((resolve) => fn(function (error, rows) {
       resolve({ error, rows, args: arguments.length, active: activeSpanId() });

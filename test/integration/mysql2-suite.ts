@@ -64,6 +64,24 @@ interface Mysql2Promise {
 }
 
 export const tagOf = (span: SpanRecord | undefined, key: string): unknown => span?.tags[key];
+
+/** What every driver suite uses: a test tracer, the connection config, parents, and the statement spans of `component`. */
+export function sqlTracing(database: () => MariaDb, component: string) {
+  const { tracer, finishedSpans, reset } = createTestTracer();
+  const config = (): Record<string, unknown> => {
+    const db = database();
+    return { host: db.host, port: db.port, user: db.user, password: db.password, database: db.database };
+  };
+  const inParent = <T>(name: string, fn: (parent: Span) => T): T => tracer.startActiveSpan(name, (parent) => {
+    try {
+      return fn(parent);
+    } finally {
+      parent.finish();
+    }
+  });
+  const statements = (): SpanRecord[] => finishedSpans().filter((span) => tagOf(span, 'component') === component && span.operationName !== 'connect');
+  return { tracer, finishedSpans, reset, config, inParent, statements };
+}
 const activeSpanId = (): string | undefined => spanStore.getStore()?.context().toSpanId();
 
 function callback<T = unknown>(run: (cb: Callback) => void): Promise<{ error: (Error & Record<string, unknown>) | null; rows: T; args: number; active: string | undefined }> {
@@ -92,22 +110,10 @@ export interface Mysql2SuiteOptions {
 export function mysql2Suite(options: Mysql2SuiteOptions): void {
   const mysql = require(options.module) as Mysql2;
   const mysqlPromise = require(`${options.module}/promise`) as Mysql2Promise;
-  const { tracer, finishedSpans, reset } = createTestTracer();
+  const { tracer, finishedSpans, reset, config, inParent, statements: statementSpans } = sqlTracing(options.database, 'mysql2');
   let context: TestContext;
   let integration: Integration;
   let connection: Connection;
-  const config = (): Record<string, unknown> => {
-    const db = options.database();
-    return { host: db.host, port: db.port, user: db.user, password: db.password, database: db.database };
-  };
-  const inParent = <T>(name: string, fn: (parent: Span) => T): T => tracer.startActiveSpan(name, (parent) => {
-    try {
-      return fn(parent);
-    } finally {
-      parent.finish();
-    }
-  });
-  const statementSpans = (): SpanRecord[] => finishedSpans().filter((span) => tagOf(span, 'component') === 'mysql2' && span.operationName !== 'connect');
 
   describe(`${options.module} (${options.ownChannels ? 'its own channels' : 'our hook'})`, () => {
     before(async () => {
