@@ -1,14 +1,19 @@
 // `demo`: the viewer (or the one already running) plus three example services from
 // examples/demo, each its own process started with the register preload exactly as a user would,
 // each exporting in a different format (Jaeger UDP compact, OTLP protobuf, Jaeger collector HTTP).
+// The orders service also queries a throwaway MariaDB (mysql2) and a local DynamoDB (dynalite) when
+// this machine has them; whatever cannot start is said in one line and the demo goes on without it.
 // It sends a few requests, one of which fails, and prints the URL of every resulting trace.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ownUrl } from '../hooks/own-url.js';
 import { LIBRARY_NAME } from '../version.js';
+import { loadDynalite, startDemoDynamoDb } from './demo-dynamodb.js';
+import { mariaDbMissing, startDemoMariaDb } from './demo-mariadb.js';
 import { PortError } from './receivers.js';
 import { DEFAULT_PORTS, startViewer } from './viewer.js';
 import type { Viewer, ViewerOptions, ViewerPorts } from './viewer.js';
@@ -87,6 +92,61 @@ function startService(root: string, file: string, env: Record<string, string>): 
   });
 }
 
+const SEED_SQL = `CREATE TABLE stock (item VARCHAR(32) PRIMARY KEY, available INT NOT NULL);
+INSERT INTO stock VALUES ('book', 12), ('lamp', 3), ('chair', 0);`;
+const PRICES = { book: 12.5, lamp: 39, chair: 85 };
+
+interface Backing {
+  /** Environment for the orders service: where its database and DynamoDB are. */
+  env: Record<string, string>;
+  started: string[];
+  stop(): Promise<void>;
+}
+
+function resolvable(from: string, name: string): boolean {
+  try {
+    createRequire(from).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** MariaDB and dynalite for the orders service, each only when it can run; never throws. */
+async function startBacking(root: string, say: (line: string) => void): Promise<Backing> {
+  const orders = join(root, 'examples', 'demo', 'orders.mjs');
+  const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  const mariaMissing = resolvable(orders, 'mysql2') ? mariaDbMissing() : 'mysql2 is not installed';
+  const dynalite = loadDynalite(orders);
+  const dynamoMissing = dynalite === undefined ? 'dynalite is not installed' : resolvable(orders, '@aws-sdk/client-dynamodb') ? undefined : '@aws-sdk/client-dynamodb is not installed';
+  const [maria, dynamo] = await Promise.allSettled([
+    mariaMissing === undefined ? startDemoMariaDb(SEED_SQL) : Promise.reject(new Error(mariaMissing)),
+    dynamoMissing === undefined ? startDemoDynamoDb(dynalite!, PRICES) : Promise.reject(new Error(dynamoMissing)),
+  ]);
+  const env: Record<string, string> = {};
+  const started: string[] = [];
+  if (maria.status === 'fulfilled') {
+    const db = maria.value;
+    Object.assign(env, { DEMO_MYSQL_HOST: db.host, DEMO_MYSQL_PORT: String(db.port), DEMO_MYSQL_USER: db.user, DEMO_MYSQL_PASSWORD: db.password, DEMO_MYSQL_DATABASE: db.database });
+    started.push(`MariaDB on ${db.host}:${db.port}`);
+  } else say(`not started: MariaDB (${reason(maria.reason)}); orders goes on without it`);
+  if (dynamo.status === 'fulfilled') {
+    // The SDK's notice about future Node versions is not what the demo is about.
+    Object.assign(env, { DEMO_DYNAMODB_ENDPOINT: dynamo.value.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+    started.push(`DynamoDB (dynalite) on ${dynamo.value.endpoint.slice('http://'.length)}`);
+  } else say(`not started: DynamoDB (${reason(dynamo.reason)}); orders goes on without it`);
+  return {
+    env,
+    started,
+    stop: async () => {
+      await Promise.allSettled([
+        maria.status === 'fulfilled' ? maria.value.stop() : undefined,
+        dynamo.status === 'fulfilled' ? dynamo.value.stop() : undefined,
+      ]);
+    },
+  };
+}
+
 export interface DemoTrace {
   request: string;
   status: number;
@@ -126,23 +186,30 @@ export async function runDemo(options: ViewerOptions, say: (line: string) => voi
   const viewer = await viewerFor(options, say);
   const agentHost = viewer.host === '0.0.0.0' ? '127.0.0.1' : viewer.host;
   const children: ChildProcess[] = [];
+  let backing: Backing | undefined;
   const stop = async (): Promise<void> => {
     await Promise.all(children.map((child) => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     })));
+    await backing?.stop();
     await viewer.own?.close();
   };
   try {
+    const backingStarted = startBacking(root, say).then((started) => (backing = started));
     const inventory = await startService(root, 'inventory.mjs', {
       JAEGER_SERVICE_NAME: 'inventory', JAEGER_ENDPOINT: `http://${agentHost}:${viewer.ports.collectorPort}/api/traces`,
+    }).catch(async (error: unknown) => {
+      await backingStarted; // so that stop() finds what to stop
+      throw error;
     });
     children.push(inventory.child);
+    const { env: backingEnv, started } = await backingStarted;
     const orders = await startService(root, 'orders.mjs', {
       OTEL_SERVICE_NAME: 'orders', OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://${agentHost}:${viewer.ports.otlpPort}/v1/traces`,
-      INVENTORY_URL: `http://127.0.0.1:${inventory.port}`,
+      INVENTORY_URL: `http://127.0.0.1:${inventory.port}`, ...backingEnv,
     });
     children.push(orders.child);
     const gateway = await startService(root, 'gateway.mjs', {
@@ -151,7 +218,7 @@ export async function runDemo(options: ViewerOptions, say: (line: string) => voi
     });
     children.push(gateway.child);
     say(`started gateway (${gateway.framework} → Jaeger UDP), orders (${orders.framework} → OTLP protobuf), inventory (${inventory.framework} → Jaeger collector HTTP)`);
-    say('not started: MariaDB and S3/DynamoDB (the MySQL and AWS instrumentation are not in this build)');
+    if (started.length > 0) say(`started for orders: ${started.join(', ')}`);
 
     const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
     const since = Date.now() * 1000;
