@@ -111,7 +111,11 @@ export async function startDemoMariaDb(seedSql: string): Promise<DemoMariaDb> {
   try {
     await new Promise<void>((resolve, reject) => {
       execFile(install, ['--no-defaults', `--datadir=${dataDir}`, '--user=root', '--auth-root-authentication-method=socket', '--skip-test-db', ...LEAN],
-        (error, _stdout, stderr) => (error === null ? resolve() : reject(new Error(`mariadb-install-db failed: ${String(stderr).trim().split('\n').pop() ?? error.message}`))));
+        (error, _stdout, stderr) => {
+          if (error === null) return resolve();
+          const lines = String(stderr).trim().split('\n');
+          reject(new Error(`mariadb-install-db failed: ${lines.find((line) => line.includes('[ERROR]')) ?? lines.pop() ?? error.message}`));
+        });
     });
     writeFileSync(initSql, [
       `CREATE DATABASE \`${settings.database}\`;`,
