@@ -68,12 +68,14 @@ async function viewerFor(options: ViewerOptions, say: (line: string) => void): P
   }
 }
 
-function startService(root: string, file: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; framework: string }> {
+/** Starts one example service; `children` gets it at once, so that stop() ends it even mid-start. */
+function startService(children: ChildProcess[], root: string, file: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; framework: string }> {
   const child = spawn(process.execPath, ['--import', `${LIBRARY_NAME}/register`, join(root, 'examples', 'demo', file)], {
     cwd: root,
     env: { ...process.env, JAEGER_REPORTER_FLUSH_INTERVAL: '100', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${file} did not start within 15 s`)), 15_000);
@@ -181,42 +183,43 @@ async function awaitTraces(viewer: RunningViewer, since: number, count: number):
   return found;
 }
 
-export async function runDemo(options: ViewerOptions, say: (line: string) => void): Promise<DemoResult> {
+/**
+ * `onStarting` receives the demo's stop function before anything is started, so that Ctrl-C during
+ * the start-up stops what has started so far (the database above all).
+ */
+export async function runDemo(options: ViewerOptions, say: (line: string) => void, onStarting?: (stop: () => Promise<void>) => void): Promise<DemoResult> {
   const root = packageRoot();
-  const viewer = await viewerFor(options, say);
-  const agentHost = viewer.host === '0.0.0.0' ? '127.0.0.1' : viewer.host;
   const children: ChildProcess[] = [];
-  let backing: Backing | undefined;
-  const stop = async (): Promise<void> => {
+  let viewer: RunningViewer | undefined;
+  let backingStarted: Promise<Backing> | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopped ??= (async () => {
     await Promise.all(children.map((child) => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     })));
-    await backing?.stop();
-    await viewer.own?.close();
-  };
+    await (await backingStarted)?.stop();
+    await viewer?.own?.close();
+  })());
+  onStarting?.(stop);
   try {
-    const backingStarted = startBacking(root, say).then((started) => (backing = started));
-    const inventory = await startService(root, 'inventory.mjs', {
-      JAEGER_SERVICE_NAME: 'inventory', JAEGER_ENDPOINT: `http://${agentHost}:${viewer.ports.collectorPort}/api/traces`,
-    }).catch(async (error: unknown) => {
-      await backingStarted; // so that stop() finds what to stop
-      throw error;
+    const running = (viewer = await viewerFor(options, say));
+    const agentHost = running.host === '0.0.0.0' ? '127.0.0.1' : running.host;
+    backingStarted = startBacking(root, say);
+    const inventory = await startService(children, root, 'inventory.mjs', {
+      JAEGER_SERVICE_NAME: 'inventory', JAEGER_ENDPOINT: `http://${agentHost}:${running.ports.collectorPort}/api/traces`,
     });
-    children.push(inventory.child);
     const { env: backingEnv, started } = await backingStarted;
-    const orders = await startService(root, 'orders.mjs', {
+    const orders = await startService(children, root, 'orders.mjs', {
       OTEL_SERVICE_NAME: 'orders', OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://${agentHost}:${viewer.ports.otlpPort}/v1/traces`,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://${agentHost}:${running.ports.otlpPort}/v1/traces`,
       INVENTORY_URL: `http://127.0.0.1:${inventory.port}`, ...backingEnv,
     });
-    children.push(orders.child);
-    const gateway = await startService(root, 'gateway.mjs', {
-      JAEGER_SERVICE_NAME: 'gateway', JAEGER_AGENT_HOST: agentHost, JAEGER_AGENT_PORT: String(viewer.ports.udpPort),
+    const gateway = await startService(children, root, 'gateway.mjs', {
+      JAEGER_SERVICE_NAME: 'gateway', JAEGER_AGENT_HOST: agentHost, JAEGER_AGENT_PORT: String(running.ports.udpPort),
       ORDERS_URL: `http://127.0.0.1:${orders.port}`,
     });
-    children.push(gateway.child);
     say(`started gateway (${gateway.framework} → Jaeger UDP), orders (${orders.framework} → OTLP protobuf), inventory (${inventory.framework} → Jaeger collector HTTP)`);
     if (started.length > 0) say(`started for orders: ${started.join(', ')}`);
 
@@ -224,15 +227,16 @@ export async function runDemo(options: ViewerOptions, say: (line: string) => voi
     const since = Date.now() * 1000;
     const statuses: number[] = [];
     for (const path of REQUESTS) {
-      const response = await fetch(gatewayUrl + path);
-      await response.arrayBuffer();
-      statuses.push(response.status);
+      // A service stuck on its database must not hang the demo: that request shows as status 0.
+      const response = await fetch(gatewayUrl + path, { signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
+      await response?.arrayBuffer().catch(() => undefined);
+      statuses.push(response?.status ?? 0);
     }
-    const found = (await awaitTraces(viewer, since, REQUESTS.length)).sort((a, b) => Math.min(...a.spans.map((s) => s.startTime)) - Math.min(...b.spans.map((s) => s.startTime)));
+    const found = (await awaitTraces(running, since, REQUESTS.length)).sort((a, b) => Math.min(...a.spans.map((s) => s.startTime)) - Math.min(...b.spans.map((s) => s.startTime)));
     const traces = found.slice(-REQUESTS.length).map((trace, i): DemoTrace => ({
-      request: `GET ${REQUESTS[i]}`, status: statuses[i] ?? 0, traceID: trace.traceID, url: viewer.uiUrl(`/trace/${trace.traceID}`),
+      request: `GET ${REQUESTS[i]}`, status: statuses[i] ?? 0, traceID: trace.traceID, url: running.uiUrl(`/trace/${trace.traceID}`),
     }));
-    return { viewerUrl: viewer.uiUrl('/'), gatewayUrl, traces, stop };
+    return { viewerUrl: running.uiUrl('/'), gatewayUrl, traces, stop };
   } catch (error) {
     await stop();
     throw error;
