@@ -60,12 +60,11 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (command === 'demo') {
     const say = (line: string): void => void process.stdout.write(`${line}\n`);
-    const demo = await runDemo(options, say);
+    const demo = await runDemo(options, say, onStop);
     say(`\nTraces (open them in the browser):`);
     for (const trace of demo.traces) say(`  ${trace.request.padEnd(24)} ${String(trace.status).padEnd(4)} ${trace.url}`);
     say(`\nViewer: ${demo.viewerUrl}   Gateway: ${demo.gatewayUrl} (try ${demo.gatewayUrl}/checkout/book)`);
     say('Press Ctrl-C to stop.');
-    onStop(demo.stop);
     return;
   }
   throw new UsageError(`unknown command ${command} (commands: view, demo)`);

@@ -1,14 +1,19 @@
 // `demo`: the viewer (or the one already running) plus three example services from
 // examples/demo, each its own process started with the register preload exactly as a user would,
 // each exporting in a different format (Jaeger UDP compact, OTLP protobuf, Jaeger collector HTTP).
+// The orders service also queries a throwaway MariaDB (mysql2) and a local DynamoDB (dynalite) when
+// this machine has them; whatever cannot start is said in one line and the demo goes on without it.
 // It sends a few requests, one of which fails, and prints the URL of every resulting trace.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ownUrl } from '../hooks/own-url.js';
 import { LIBRARY_NAME } from '../version.js';
+import { loadDynalite, startDemoDynamoDb } from './demo-dynamodb.js';
+import { mariaDbMissing, startDemoMariaDb } from './demo-mariadb.js';
 import { PortError } from './receivers.js';
 import { DEFAULT_PORTS, startViewer } from './viewer.js';
 import type { Viewer, ViewerOptions, ViewerPorts } from './viewer.js';
@@ -63,12 +68,14 @@ async function viewerFor(options: ViewerOptions, say: (line: string) => void): P
   }
 }
 
-function startService(root: string, file: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; framework: string }> {
+/** Starts one example service; `children` gets it at once, so that stop() ends it even mid-start. */
+function startService(children: ChildProcess[], root: string, file: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; framework: string }> {
   const child = spawn(process.execPath, ['--import', `${LIBRARY_NAME}/register`, join(root, 'examples', 'demo', file)], {
     cwd: root,
     env: { ...process.env, JAEGER_REPORTER_FLUSH_INTERVAL: '100', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${file} did not start within 15 s`)), 15_000);
@@ -85,6 +92,61 @@ function startService(root: string, file: string, env: Record<string, string>): 
       reject(new Error(`${file} exited (${code}) before listening`));
     });
   });
+}
+
+const SEED_SQL = `CREATE TABLE stock (item VARCHAR(32) PRIMARY KEY, available INT NOT NULL);
+INSERT INTO stock VALUES ('book', 12), ('lamp', 3), ('chair', 0);`;
+const PRICES = { book: 12.5, lamp: 39, chair: 85 };
+
+interface Backing {
+  /** Environment for the orders service: where its database and DynamoDB are. */
+  env: Record<string, string>;
+  started: string[];
+  stop(): Promise<void>;
+}
+
+function resolvable(from: string, name: string): boolean {
+  try {
+    createRequire(from).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** MariaDB and dynalite for the orders service, each only when it can run; never throws. */
+async function startBacking(root: string, say: (line: string) => void): Promise<Backing> {
+  const orders = join(root, 'examples', 'demo', 'orders.mjs');
+  const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  const mariaMissing = resolvable(orders, 'mysql2') ? mariaDbMissing() : 'mysql2 is not installed';
+  const dynalite = loadDynalite(orders);
+  const dynamoMissing = dynalite === undefined ? 'dynalite is not installed' : resolvable(orders, '@aws-sdk/client-dynamodb') ? undefined : '@aws-sdk/client-dynamodb is not installed';
+  const [maria, dynamo] = await Promise.allSettled([
+    mariaMissing === undefined ? startDemoMariaDb(SEED_SQL) : Promise.reject(new Error(mariaMissing)),
+    dynamoMissing === undefined ? startDemoDynamoDb(dynalite!, PRICES) : Promise.reject(new Error(dynamoMissing)),
+  ]);
+  const env: Record<string, string> = {};
+  const started: string[] = [];
+  if (maria.status === 'fulfilled') {
+    const db = maria.value;
+    Object.assign(env, { DEMO_MYSQL_HOST: db.host, DEMO_MYSQL_PORT: String(db.port), DEMO_MYSQL_USER: db.user, DEMO_MYSQL_PASSWORD: db.password, DEMO_MYSQL_DATABASE: db.database });
+    started.push(`MariaDB on ${db.host}:${db.port}`);
+  } else say(`not started: MariaDB (${reason(maria.reason)}); orders goes on without it`);
+  if (dynamo.status === 'fulfilled') {
+    // The SDK's notice about future Node versions is not what the demo is about.
+    Object.assign(env, { DEMO_DYNAMODB_ENDPOINT: dynamo.value.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+    started.push(`DynamoDB (dynalite) on ${dynamo.value.endpoint.slice('http://'.length)}`);
+  } else say(`not started: DynamoDB (${reason(dynamo.reason)}); orders goes on without it`);
+  return {
+    env,
+    started,
+    stop: async () => {
+      await Promise.allSettled([
+        maria.status === 'fulfilled' ? maria.value.stop() : undefined,
+        dynamo.status === 'fulfilled' ? dynamo.value.stop() : undefined,
+      ]);
+    },
+  };
 }
 
 export interface DemoTrace {
@@ -121,51 +183,60 @@ async function awaitTraces(viewer: RunningViewer, since: number, count: number):
   return found;
 }
 
-export async function runDemo(options: ViewerOptions, say: (line: string) => void): Promise<DemoResult> {
+/**
+ * `onStarting` receives the demo's stop function before anything is started, so that Ctrl-C during
+ * the start-up stops what has started so far (the database above all).
+ */
+export async function runDemo(options: ViewerOptions, say: (line: string) => void, onStarting?: (stop: () => Promise<void>) => void): Promise<DemoResult> {
   const root = packageRoot();
-  const viewer = await viewerFor(options, say);
-  const agentHost = viewer.host === '0.0.0.0' ? '127.0.0.1' : viewer.host;
   const children: ChildProcess[] = [];
-  const stop = async (): Promise<void> => {
+  let viewer: RunningViewer | undefined;
+  let backingStarted: Promise<Backing> | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopped ??= (async () => {
     await Promise.all(children.map((child) => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     })));
-    await viewer.own?.close();
-  };
+    await (await backingStarted)?.stop();
+    await viewer?.own?.close();
+  })());
+  onStarting?.(stop);
   try {
-    const inventory = await startService(root, 'inventory.mjs', {
-      JAEGER_SERVICE_NAME: 'inventory', JAEGER_ENDPOINT: `http://${agentHost}:${viewer.ports.collectorPort}/api/traces`,
+    const running = (viewer = await viewerFor(options, say));
+    const agentHost = running.host === '0.0.0.0' ? '127.0.0.1' : running.host;
+    backingStarted = startBacking(root, say);
+    const inventory = await startService(children, root, 'inventory.mjs', {
+      JAEGER_SERVICE_NAME: 'inventory', JAEGER_ENDPOINT: `http://${agentHost}:${running.ports.collectorPort}/api/traces`,
     });
-    children.push(inventory.child);
-    const orders = await startService(root, 'orders.mjs', {
+    const { env: backingEnv, started } = await backingStarted;
+    const orders = await startService(children, root, 'orders.mjs', {
       OTEL_SERVICE_NAME: 'orders', OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://${agentHost}:${viewer.ports.otlpPort}/v1/traces`,
-      INVENTORY_URL: `http://127.0.0.1:${inventory.port}`,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://${agentHost}:${running.ports.otlpPort}/v1/traces`,
+      INVENTORY_URL: `http://127.0.0.1:${inventory.port}`, ...backingEnv,
     });
-    children.push(orders.child);
-    const gateway = await startService(root, 'gateway.mjs', {
-      JAEGER_SERVICE_NAME: 'gateway', JAEGER_AGENT_HOST: agentHost, JAEGER_AGENT_PORT: String(viewer.ports.udpPort),
+    const gateway = await startService(children, root, 'gateway.mjs', {
+      JAEGER_SERVICE_NAME: 'gateway', JAEGER_AGENT_HOST: agentHost, JAEGER_AGENT_PORT: String(running.ports.udpPort),
       ORDERS_URL: `http://127.0.0.1:${orders.port}`,
     });
-    children.push(gateway.child);
     say(`started gateway (${gateway.framework} → Jaeger UDP), orders (${orders.framework} → OTLP protobuf), inventory (${inventory.framework} → Jaeger collector HTTP)`);
-    say('not started: MariaDB and S3/DynamoDB (the MySQL and AWS instrumentation are not in this build)');
+    if (started.length > 0) say(`started for orders: ${started.join(', ')}`);
 
     const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
     const since = Date.now() * 1000;
     const statuses: number[] = [];
     for (const path of REQUESTS) {
-      const response = await fetch(gatewayUrl + path);
-      await response.arrayBuffer();
-      statuses.push(response.status);
+      // A service stuck on its database must not hang the demo: that request shows as status 0.
+      const response = await fetch(gatewayUrl + path, { signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
+      await response?.arrayBuffer().catch(() => undefined);
+      statuses.push(response?.status ?? 0);
     }
-    const found = (await awaitTraces(viewer, since, REQUESTS.length)).sort((a, b) => Math.min(...a.spans.map((s) => s.startTime)) - Math.min(...b.spans.map((s) => s.startTime)));
+    const found = (await awaitTraces(running, since, REQUESTS.length)).sort((a, b) => Math.min(...a.spans.map((s) => s.startTime)) - Math.min(...b.spans.map((s) => s.startTime)));
     const traces = found.slice(-REQUESTS.length).map((trace, i): DemoTrace => ({
-      request: `GET ${REQUESTS[i]}`, status: statuses[i] ?? 0, traceID: trace.traceID, url: viewer.uiUrl(`/trace/${trace.traceID}`),
+      request: `GET ${REQUESTS[i]}`, status: statuses[i] ?? 0, traceID: trace.traceID, url: running.uiUrl(`/trace/${trace.traceID}`),
     }));
-    return { viewerUrl: viewer.uiUrl('/'), gatewayUrl, traces, stop };
+    return { viewerUrl: running.uiUrl('/'), gatewayUrl, traces, stop };
   } catch (error) {
     await stop();
     throw error;

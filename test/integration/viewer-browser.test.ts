@@ -61,10 +61,41 @@ after(async () => {
 describe('the demo in chromium', () => {
   it('printed one trace URL per request, one of them failed', () => {
     assert.match(output, /started gateway \(Express → Jaeger UDP\), orders \(Fastify → OTLP protobuf\), inventory \(node:http → Jaeger collector HTTP\)/);
-    assert.match(output, /not started: MariaDB/);
+    // .ci/run installs mariadb-server; dynalite, mysql2 and the AWS SDK are dev dependencies
+    assert.match(output, /started for orders: MariaDB on 127\.0\.0\.1:\d+, DynamoDB \(dynalite\) on 127\.0\.0\.1:\d+/);
+    assert.doesNotMatch(output, /not started/);
     assert.equal(traces.size, 5, output);
     assert.equal(traces.get('GET /checkout/book')!.status, 201);
     assert.equal(traces.get('GET /checkout/unicorn')!.status, 502);
+  });
+
+  it('a checkout trace holds the orders service\'s MariaDB query and DynamoDB calls', async () => {
+    const { url } = traces.get('GET /checkout/book')!;
+    type Tag = { key: string; value: unknown };
+    const json = (await (await fetch(url.replace('/trace/', '/api/traces/'))).json()) as { data: { spans: { spanID: string; operationName: string; processID: string; tags: Tag[]; references: { spanID: string }[] }[]; processes: Record<string, { serviceName: string }> }[] };
+    const { spans, processes } = json.data[0]!;
+    const tag = (span: { tags: Tag[] }, key: string): unknown => span.tags.find((t) => t.key === key)?.value;
+    const service = (span: { processID: string }): string => processes[span.processID]!.serviceName;
+    const parent = (span: { references: { spanID: string }[] }) => spans.find((s) => s.spanID === span.references[0]?.spanID);
+    const server = spans.find((s) => service(s) === 'orders' && s.operationName === 'POST /orders')!;
+    const select = spans.find((s) => s.operationName === 'SELECT');
+    assert.ok(select !== undefined, `no SELECT span in ${spans.map((s) => s.operationName).join(', ')}`);
+    assert.equal(tag(select, 'component'), 'mysql2');
+    assert.equal(tag(select, 'db.statement'), 'SELECT available FROM stock WHERE item = ?');
+    assert.equal(service(select), 'orders');
+    assert.equal(parent(select), server);
+    for (const operation of ['DynamoDB.GetItem', 'DynamoDB.PutItem']) {
+      const call = spans.find((s) => s.operationName === operation);
+      assert.ok(call !== undefined, `no ${operation} span`);
+      assert.equal(service(call), 'orders');
+      assert.equal(parent(call), server);
+      const http = spans.filter((s) => parent(s) === call);
+      assert.equal(http.length, 1, `${operation} has its HTTP call as a child`);
+      assert.equal(http[0]!.operationName, 'POST');
+    }
+    await page.goto(url);
+    assert.equal(await page.locator('.row').count(), spans.length);
+    await page.screenshot({ path: `${SHOTS}/trace-checkout.png`, fullPage: true });
   });
 
   it('search: filters by service and operation, lists the traces, plots them', async () => {
