@@ -5,7 +5,7 @@
 // The apps live in a temporary directory outside the repository, with a real copy of Express 4
 // installed as `express` (its dependencies linked to the repository's).
 import { after, before, describe, test } from 'node:test';
-import { runApp } from '../support/run-node.js';
+import { agentEnv, runApp } from '../support/run-node.js';
 import type { NodeRun } from '../support/run-node.js';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -89,14 +89,7 @@ function installExpress4(dir: string): void {
 function run(args: string[], cwd: string, service: string, env: NodeJS.ProcessEnv = {}): Promise<NodeRun> {
   return runApp(args, {
     cwd,
-    env: {
-      JAEGER_SERVICE_NAME: service,
-      JAEGER_AGENT_HOST: agent.host,
-      JAEGER_AGENT_PORT: String(agent.port),
-      JAEGER_SAMPLER_TYPE: 'const',
-      JAEGER_SAMPLER_PARAM: '1',
-      ...env,
-    },
+    env: { ...agentEnv(service, agent), ...env },
   });
 }
 

@@ -3,7 +3,7 @@
 // Koa and a CommonJS app that requires it (Koa publishes nothing, so this is the module hook at
 // work), plus Express 5 and Fastify 5 through their own channels. Spans arrive over UDP.
 import { after, before, describe, test } from 'node:test';
-import { runApp } from '../support/run-node.js';
+import { agentEnv, runApp } from '../support/run-node.js';
 import type { NodeRun } from '../support/run-node.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,13 +59,7 @@ ${serveOnce('app.server', 'await app.close()')}`,
 function run(app: string, service: string): Promise<NodeRun> {
   return runApp(['--import', 'opentracing-async-instrumentation/register', path.join(dir, app)], {
     cwd: repoRoot,
-    env: {
-      JAEGER_SERVICE_NAME: service,
-      JAEGER_AGENT_HOST: agent.host,
-      JAEGER_AGENT_PORT: String(agent.port),
-      JAEGER_SAMPLER_TYPE: 'const',
-      JAEGER_SAMPLER_PARAM: '1',
-    },
+    env: agentEnv(service, agent),
   });
 }
 

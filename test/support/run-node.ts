@@ -49,3 +49,14 @@ export function runApp(args: readonly string[], options: { cwd: string; env: Nod
     resolve({ code, stdout, stderr, ms: Date.now() - started });
   }));
 }
+
+/** The environment that points a preloaded app's tracer at a UDP agent, sampling everything. */
+export function agentEnv(service: string, agent: { host: string; port: number }): NodeJS.ProcessEnv {
+  return {
+    JAEGER_SERVICE_NAME: service,
+    JAEGER_AGENT_HOST: agent.host,
+    JAEGER_AGENT_PORT: String(agent.port),
+    JAEGER_SAMPLER_TYPE: 'const',
+    JAEGER_SAMPLER_PARAM: '1',
+  };
+}
