@@ -74,23 +74,28 @@ export function layoutTrace(spans: readonly ViewerSpan[]): TraceLayout {
 export function criticalPath(root: ViewerSpan, children: ReadonlyMap<string, ViewerSpan[]>): { segments: CriticalSegment[]; spans: Set<string> } {
   const segments: CriticalSegment[] = [];
   const spans = new Set<string>();
-  const work: { span: ViewerSpan; until: number }[] = [{ span: root, until: root.startTime + root.duration }];
+  // `from`..`until` is the window a span can be waited on in: spans from another process may
+  // start before their parent or end after it (clocks and finish points differ); the path stays
+  // inside the root span.
+  const work: { span: ViewerSpan; until: number; from: number }[] = [{ span: root, until: root.startTime + root.duration, from: root.startTime }];
   while (work.length > 0) {
-    const { span, until } = work.pop()!;
+    const { span, until, from } = work.pop()!;
     if (spans.has(span.spanID)) continue;
     spans.add(span.spanID);
+    const floor = Math.max(from, span.startTime);
     let cursor = Math.min(until, span.startTime + span.duration);
     const kids = [...(children.get(span.spanID) ?? [])].sort((a, b) => b.startTime + b.duration - (a.startTime + a.duration));
-    const pending: { span: ViewerSpan; until: number }[] = [];
+    const pending: { span: ViewerSpan; until: number; from: number }[] = [];
     for (const child of kids) {
-      if (cursor <= span.startTime) break;
+      if (cursor <= floor) break;
       if (child.startTime >= cursor) continue;
       const childEnd = Math.min(child.startTime + child.duration, cursor);
+      if (childEnd <= floor) break; // this child and every one after it ended before the window
       if (childEnd < cursor) segments.push({ spanID: span.spanID, start: childEnd, end: cursor });
-      pending.push({ span: child, until: childEnd });
-      cursor = Math.max(child.startTime, span.startTime);
+      pending.push({ span: child, until: childEnd, from: floor });
+      cursor = Math.max(child.startTime, floor);
     }
-    if (cursor > span.startTime) segments.push({ spanID: span.spanID, start: span.startTime, end: cursor });
+    if (cursor > floor) segments.push({ spanID: span.spanID, start: floor, end: cursor });
     for (let i = pending.length - 1; i >= 0; i--) work.push(pending[i]!);
   }
   return { segments: segments.sort((a, b) => a.start - b.start), spans };

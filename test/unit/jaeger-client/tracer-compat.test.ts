@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORMAT_HTTP_HEADERS, Tags } from 'opentracing';
 import { initTracer } from '../../../src/config/init.js';
+import { nowMs } from '../../../src/tracer/clock.js';
 import { SpanContext } from '../../../src/tracer/span-context.js';
 import type { Span } from '../../../src/tracer/span.js';
 import { Tracer } from '../../../src/tracer/tracer.js';
@@ -93,7 +94,7 @@ describe('sampling.priority', () => {
     const { tracer, reporter } = tracerWith(0);
     const span = tracer.startSpan('late');
     span.setTag('before', 1);
-    const before = Date.now();
+    const before = nowMs(); // the tracer's clock (monotonic, anchored once), not Date.now()
     span.setTag(Tags.SAMPLING_PRIORITY, 1);
     span.setTag('after', 2);
     const child = tracer.startSpan('child', { childOf: span });

@@ -6,6 +6,18 @@ import { T0, makeSpan, traceId } from './span-fixture.js';
 const t = traceId(1);
 
 describe('layoutTrace', () => {
+  it('keeps the critical path inside the root when a span of another process starts before its parent and ends after it', () => {
+    const t = traceId(77);
+    const root = makeSpan({ traceID: t, operationName: 'root', startTime: T0, duration: 100 });
+    const skewed = makeSpan({ traceID: t, operationName: 'skewed', parentSpanID: root.spanID, startTime: T0 - 20, duration: 140 });
+    const inner = makeSpan({ traceID: t, operationName: 'inner', parentSpanID: skewed.spanID, startTime: T0 - 10, duration: 30 });
+    const layout = layoutTrace([root, skewed, inner]);
+    const names = new Map([root, skewed, inner].map((span) => [span.spanID, span.operationName]));
+    const path = layout.critical.map((seg) => [names.get(seg.spanID), seg.start - T0, seg.end - T0]);
+    assert.deepEqual(path, [['inner', 0, 20], ['skewed', 20, 100]]);
+    assert.equal(layout.critical.reduce((sum, seg) => sum + seg.end - seg.start, 0), 100);
+  });
+
   it('orders rows depth first with children by start time, and finds the critical path', () => {
     // root 0..100; a 10..40; b 20..90 (ends last); b1 30..60 inside b; c 95..98 after b
     const root = makeSpan({ traceID: t, operationName: 'root', startTime: T0, duration: 100 });
